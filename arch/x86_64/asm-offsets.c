@@ -1,0 +1,22 @@
+/*
+ * arch/x86_64/asm-offsets.c - structure offsets for assembly, generated at build time.
+ *
+ * Compiled to assembly only (never linked); the Makefile turns each "->NAME value" marker
+ * into "#define NAME value" in build/include/generated/asm-offsets.h, so entry.S and
+ * switch_to never hard-code a field offset that the C structure could move.
+ */
+#include "arch/x86_64/trap.h"
+#include "kernel/compiler.h"
+
+#define DEFINE(sym, val) __asm__ __volatile__("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+	DEFINE(TF_VECTOR, offsetof(struct trap_frame, vector));
+	DEFINE(TF_ERROR_CODE, offsetof(struct trap_frame, error_code));
+	DEFINE(TF_RIP, offsetof(struct trap_frame, rip));
+	DEFINE(TF_CS, offsetof(struct trap_frame, cs));
+	DEFINE(TF_RSP, offsetof(struct trap_frame, rsp));
+	DEFINE(TF_SIZE, sizeof(struct trap_frame));
+}

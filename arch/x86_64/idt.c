@@ -1,0 +1,67 @@
+/*
+ * arch/x86_64/idt.c - the Interrupt Descriptor Table.
+ *
+ * All 256 vectors point at the stubs in entry.S. #DF, NMI and #MC run on their own IST
+ * stacks (gdt.c); int3 may be raised from ring 3 (DPL 3), everything else only by the
+ * hardware or ring 0.
+ */
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/compiler.h"
+
+struct idt_gate {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+#define IDT_PRESENT 0x80
+#define IDT_DPL3 0x60
+#define IDT_TYPE_INTERRUPT_GATE 0x0e /* IF cleared on entry */
+
+extern const u64 trap_stubs[X86_NR_VECTORS];
+static struct idt_gate idt[X86_NR_VECTORS] __aligned(16);
+
+static void set_gate(unsigned int vector, u64 handler, u8 ist, u8 dpl_bits)
+{
+	struct idt_gate *g = &idt[vector];
+
+	g->offset_low = handler & 0xffff;
+	g->selector = KERNEL_CS;
+	g->ist = ist;
+	g->type_attr = IDT_PRESENT | dpl_bits | IDT_TYPE_INTERRUPT_GATE;
+	g->offset_mid = (handler >> 16) & 0xffff;
+	g->offset_high = handler >> 32;
+	g->reserved = 0;
+}
+
+static u8 ist_for_vector(unsigned int vector)
+{
+	switch (vector) {
+	case X86_TRAP_DF:
+		return IST_DOUBLE_FAULT;
+	case X86_TRAP_NMI:
+		return IST_NMI;
+	case X86_TRAP_MC:
+		return IST_MACHINE_CHECK;
+	default:
+		return 0;
+	}
+}
+
+/* idt_init - fill and load the IDT (boot CPU; other CPUs just load it). */
+void idt_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed ptr = { sizeof(idt) - 1, (u64)idt };
+
+	for (unsigned int v = 0; v < X86_NR_VECTORS; v++)
+		set_gate(v, trap_stubs[v], ist_for_vector(v), v == X86_TRAP_BP ? IDT_DPL3 : 0);
+	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+}

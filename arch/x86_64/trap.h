@@ -1,0 +1,82 @@
+/*
+ * arch/x86_64/trap.h - the trap frame every interrupt and exception builds, and the
+ * interfaces of the trap code (arch/x86_64/entry.S, traps.c, idt.c).
+ *
+ * The frame is laid out by entry.S: the general registers it pushes (r15 lowest), then
+ * the vector and error code, then what the CPU pushed (rip, cs, rflags, rsp, ss).
+ */
+#ifndef ARCH_X86_64_TRAP_H
+#define ARCH_X86_64_TRAP_H
+
+#include "kernel/types.h"
+
+struct trap_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector; /* pushed by the per-vector stub */
+	u64 error_code; /* pushed by the CPU, or a 0 pushed by the stub */
+	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+/* Exception vectors (Intel SDM vol. 3, table 6-1). */
+enum {
+	X86_TRAP_DE = 0, /* divide error */
+	X86_TRAP_DB = 1, /* debug */
+	X86_TRAP_NMI = 2,
+	X86_TRAP_BP = 3, /* breakpoint (int3) */
+	X86_TRAP_OF = 4,
+	X86_TRAP_BR = 5,
+	X86_TRAP_UD = 6, /* invalid opcode */
+	X86_TRAP_NM = 7,
+	X86_TRAP_DF = 8, /* double fault */
+	X86_TRAP_OLD_MF = 9,
+	X86_TRAP_TS = 10,
+	X86_TRAP_NP = 11,
+	X86_TRAP_SS = 12,
+	X86_TRAP_GP = 13, /* general protection */
+	X86_TRAP_PF = 14, /* page fault */
+	X86_TRAP_SPURIOUS = 15,
+	X86_TRAP_MF = 16,
+	X86_TRAP_AC = 17,
+	X86_TRAP_MC = 18, /* machine check */
+	X86_TRAP_XF = 19,
+	X86_TRAP_VE = 20,
+	X86_TRAP_CP = 21,
+	X86_NR_EXCEPTIONS = 32,
+	X86_NR_VECTORS = 256,
+};
+
+/* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
+#define X86_PF_PROT (1 << 0) /* 0: page not present, 1: protection violation */
+#define X86_PF_WRITE (1 << 1)
+#define X86_PF_USER (1 << 2)
+#define X86_PF_RSVD (1 << 3)
+#define X86_PF_INSTR (1 << 4)
+
+/*
+ * A handler returns true when it dealt with the trap and execution may resume at
+ * tf->rip; false lets the default path (exception table, then die()) take over.
+ */
+typedef bool (*trap_handler_t)(struct trap_frame *tf);
+
+void gdt_init(void);
+void idt_init(void);
+void pic_remap_and_mask(void);
+void set_trap_handler(unsigned int vector, trap_handler_t handler);
+trap_handler_t get_trap_handler(unsigned int vector);
+void set_kernel_stack(u64 rsp0);
+
+const char *trap_name(unsigned int vector);
+static inline bool trap_from_user(const struct trap_frame *tf)
+{
+	return (tf->cs & 3) != 0;
+}
+
+/* Print a fatal trap (name, error code, CR2/CR3, registers, backtrace) and panic. */
+void die(struct trap_frame *tf, const char *why) __attribute__((noreturn));
+/* Print every register of a frame, Linux-style. */
+void show_regs(const struct trap_frame *tf);
+/* Decode a page-fault error code into buf ("not-present write kernel-mode ..."). */
+void decode_pf_error(u64 error_code, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * tests/ktest.c - runs the registered self-tests and prints KTAP version 1.
+ *
+ * The output has exactly the shape of Linux KUnit's (see docs/testing.md):
+ *
+ *   KTAP version 1
+ *   1..<suites>
+ *       KTAP version 1
+ *       # Subtest: <suite>
+ *       1..<tests>
+ *       ok 1 <test>
+ *   # <suite>: pass:N fail:N skip:N total:N
+ *   ok 1 <suite>
+ *   # Totals: pass:N fail:N skip:N total:N
+ *
+ * Selection: `ktest` runs all, `ktest=<suite glob>[.<test glob>]` some. With
+ * `ktest_death=<suite>.<name>` the kernel runs one death test, which must panic. When
+ * done, QEMU is ended through isa-debug-exit with a pass or fail code.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/x86.h"
+#include "kernel/cmdline.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "tests/ktest.h"
+
+extern const struct ktest_case __ktest_cases_start[], __ktest_cases_end[];
+extern const struct ktest_suite_hooks __ktest_suites_start[], __ktest_suites_end[];
+extern const struct ktest_death_case __ktest_death_start[], __ktest_death_end[];
+
+int ktest_setjmp(u64 *buf);
+void ktest_longjmp(u64 *buf, int val) __noreturn;
+
+#define KTEST_GLOB_MAX 96
+#define KTEST_MAX_CASES 2048
+
+struct ktest_totals {
+	int pass, fail, skip;
+};
+
+/* The running test. Static, not on run_case's stack: it must stay valid across
+ * ktest_longjmp, which restores registers the compiler may have cached it in. */
+static struct ktest running;
+static char suite_glob[KTEST_GLOB_MAX] = "*";
+static char test_glob[KTEST_GLOB_MAX] = "*";
+
+/*
+ * The cases in running order: suites in the order the linker placed them, and within a
+ * suite by source line (the compiler may emit a file's registrations in any order).
+ */
+static const struct ktest_case *cases[KTEST_MAX_CASES];
+static int case_count;
+
+/* Index of the first registration of c's suite: the suite's place in the run. */
+static long suite_rank(const struct ktest_case *c)
+{
+	const struct ktest_case *p = __ktest_cases_start;
+
+	while (strcmp(p->suite, c->suite))
+		p++;
+	return p - __ktest_cases_start;
+}
+
+static bool runs_before(const struct ktest_case *a, const struct ktest_case *b)
+{
+	long ra = suite_rank(a), rb = suite_rank(b);
+	int by_file;
+
+	if (ra != rb)
+		return ra < rb;
+	by_file = strcmp(a->file, b->file);
+	return by_file ? by_file < 0 : a->line < b->line;
+}
+
+static void sort_cases(void)
+{
+	for (const struct ktest_case *c = __ktest_cases_start; c < __ktest_cases_end; c++) {
+		int i = case_count++;
+
+		BUG_ON_MSG(case_count > KTEST_MAX_CASES, "ktest: more than %d test cases",
+			   KTEST_MAX_CASES);
+		while (i > 0 && runs_before(c, cases[i - 1])) { /* insertion sort */
+			cases[i] = cases[i - 1];
+			i--;
+		}
+		cases[i] = c;
+	}
+}
+
+bool ktest_mode(void)
+{
+	return kernel_param_has("ktest") || kernel_param_has("ktest_death");
+}
+
+/* "suite" or "suite.test" globs, from ktest=<glob>. */
+static void parse_filter(const char *glob)
+{
+	const char *dot;
+
+	if (!glob || !*glob)
+		return;
+	dot = strchr(glob, '.');
+	if (!dot) {
+		strlcpy(suite_glob, glob, sizeof(suite_glob));
+		return;
+	}
+	strlcpy(suite_glob, glob, MIN((size_t)(dot - glob) + 1, sizeof(suite_glob)));
+	strlcpy(test_glob, dot + 1, sizeof(test_glob));
+}
+
+static bool case_selected(const struct ktest_case *c)
+{
+	return glob_match(suite_glob, c->suite) && glob_match(test_glob, c->name);
+}
+
+/* Does cases[index] open its suite? */
+static bool first_of_suite(int index)
+{
+	return index == 0 || strcmp(cases[index - 1]->suite, cases[index]->suite);
+}
+
+static int count_selected(const char *suite)
+{
+	int n = 0;
+
+	for (int i = 0; i < case_count; i++) {
+		if (!strcmp(cases[i]->suite, suite) && case_selected(cases[i]))
+			n++;
+	}
+	return n;
+}
+
+static const struct ktest_suite_hooks *find_hooks(const char *suite)
+{
+	for (const struct ktest_suite_hooks *h = __ktest_suites_start; h < __ktest_suites_end;
+	     h++) {
+		if (!strcmp(h->suite, suite))
+			return h;
+	}
+	return NULL;
+}
+
+static void print_failure_header(struct ktest *t, const char *file, int line, bool assertion)
+{
+	t->failures++;
+	printk("    # %s: %s FAILED at %s:%d\n", t->tcase->name,
+	       assertion ? "ASSERTION" : "EXPECTATION", file, line);
+}
+
+void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion,
+		    const char *op, const char *left_expr, long long left,
+		    const char *right_expr, long long right, bool is_unsigned)
+{
+	print_failure_header(t, file, line, assertion);
+	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
+	if (is_unsigned) {
+		printk("        %s == %llu (0x%llx)\n", left_expr, (unsigned long long)left,
+		       (unsigned long long)left);
+		printk("        %s == %llu (0x%llx)\n", right_expr, (unsigned long long)right,
+		       (unsigned long long)right);
+	} else {
+		printk("        %s == %lld (0x%llx)\n", left_expr, left, (unsigned long long)left);
+		printk("        %s == %lld (0x%llx)\n", right_expr, right,
+		       (unsigned long long)right);
+	}
+}
+
+void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion,
+		    const char *op, const char *left_expr, const void *left,
+		    const char *right_expr, const void *right)
+{
+	print_failure_header(t, file, line, assertion);
+	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
+	printk("        %s == %p\n", left_expr, left);
+	printk("        %s == %p\n", right_expr, right);
+}
+
+void ktest_fail_str(struct ktest *t, const char *file, int line, bool assertion,
+		    const char *op, const char *left_expr, const char *left,
+		    const char *right_expr, const char *right)
+{
+	print_failure_header(t, file, line, assertion);
+	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
+	printk("        %s == \"%s\"\n", left_expr, left);
+	printk("        %s == \"%s\"\n", right_expr, right);
+}
+
+void ktest_fail_msg(struct ktest *t, const char *file, int line, bool assertion,
+		    const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_failure_header(t, file, line, assertion);
+	printk("    %s\n", msg);
+}
+
+void ktest_log(struct ktest *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk("    # %s: %s\n", t->tcase->name, msg);
+}
+
+void ktest_abort(struct ktest *t)
+{
+	ktest_longjmp(t->jmpbuf, 1);
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skipped = true;
+	strlcpy(t->skip_reason, reason, sizeof(t->skip_reason));
+	ktest_longjmp(t->jmpbuf, 1);
+}
+
+/* Run one case; print its result line; return it in totals. */
+static void run_case(const struct ktest_case *c, const struct ktest_suite_hooks *hooks,
+		     int index, struct ktest_totals *totals)
+{
+	struct ktest *t = &running;
+	unsigned long irq_flags = read_rflags() & X86_EFLAGS_IF;
+
+	memset(t, 0, sizeof(*t));
+	t->tcase = c;
+	if (ktest_setjmp(t->jmpbuf) == 0) {
+		if (hooks && hooks->init && hooks->init(t))
+			ktest_fail_msg(t, c->file, 0, true, "suite init hook failed");
+		else
+			c->fn(t);
+	}
+	if (hooks && hooks->exit)
+		hooks->exit(t);
+	if ((read_rflags() & X86_EFLAGS_IF) != irq_flags) {
+		ktest_fail_msg(t, c->file, 0, false, "test left interrupts %s",
+			       irq_flags ? "disabled" : "enabled");
+		local_irq_restore(irq_flags);
+	}
+
+	if (t->failures) {
+		totals->fail++;
+		printk("    not ok %d %s\n", index, c->name);
+	} else if (t->skipped) {
+		totals->skip++;
+		printk("    ok %d %s # SKIP %s\n", index, c->name, t->skip_reason);
+	} else {
+		totals->pass++;
+		printk("    ok %d %s\n", index, c->name);
+	}
+}
+
+static void run_suite(const char *suite, int suite_index, struct ktest_totals *all)
+{
+	const struct ktest_suite_hooks *hooks = find_hooks(suite);
+	struct ktest_totals totals = { 0 };
+	int index = 0;
+	bool suite_ok = !hooks || !hooks->suite_init || hooks->suite_init() == 0;
+
+	printk("    KTAP version 1\n    # Subtest: %s\n    1..%d\n", suite, count_selected(suite));
+	for (int i = 0; i < case_count; i++) {
+		const struct ktest_case *c = cases[i];
+
+		if (strcmp(c->suite, suite) || !case_selected(c))
+			continue;
+		if (!suite_ok) {
+			printk("    # %s: suite_init failed\n    not ok %d %s\n", c->name, ++index,
+			       c->name);
+			totals.fail++;
+			continue;
+		}
+		run_case(c, hooks, ++index, &totals);
+	}
+	if (suite_ok && hooks && hooks->suite_exit)
+		hooks->suite_exit();
+
+	printk("# %s: pass:%d fail:%d skip:%d total:%d\n", suite, totals.pass, totals.fail,
+	       totals.skip, index);
+	printk("%s %d %s\n", totals.fail ? "not ok" : "ok", suite_index, suite);
+	all->pass += totals.pass;
+	all->fail += totals.fail;
+	all->skip += totals.skip;
+}
+
+static int count_selected_suites(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < case_count; i++) {
+		if (first_of_suite(i) && count_selected(cases[i]->suite))
+			n++;
+	}
+	return n;
+}
+
+/* Announce the death tests the host runner should boot separately. */
+static void list_death_tests(void)
+{
+	for (const struct ktest_death_case *d = __ktest_death_start; d < __ktest_death_end; d++) {
+		if (glob_match(suite_glob, d->suite) && glob_match(test_glob, d->name))
+			printk("# ktest-death: %s.%s expect: %s\n", d->suite, d->name, d->expect);
+	}
+}
+
+static void __noreturn run_death_test(const char *which)
+{
+	char full[2 * KTEST_GLOB_MAX];
+
+	for (const struct ktest_death_case *d = __ktest_death_start; d < __ktest_death_end; d++) {
+		snprintf(full, sizeof(full), "%s.%s", d->suite, d->name);
+		if (strcmp(full, which))
+			continue;
+		printk("# ktest-death: running %s\n", full);
+		d->fn();
+		printk("# ktest-death: %s returned without a panic\n", full);
+		qemu_exit(QEMU_EXIT_FAIL);
+	}
+	printk("# ktest-death: no death test named %s\n", which);
+	qemu_exit(QEMU_EXIT_FAIL);
+}
+
+void ktest_run_all(void)
+{
+	struct ktest_totals all = { 0 };
+	int suite_index = 0;
+
+	panic_exits_qemu = true;
+	if (kernel_param_has("ktest_death"))
+		run_death_test(kernel_param("ktest_death") ? kernel_param("ktest_death") : "");
+
+	parse_filter(kernel_param("ktest"));
+	sort_cases();
+	printk("KTAP version 1\n1..%d\n", count_selected_suites());
+	for (int i = 0; i < case_count; i++) {
+		if (first_of_suite(i) && count_selected(cases[i]->suite))
+			run_suite(cases[i]->suite, ++suite_index, &all);
+	}
+	printk("# Totals: pass:%d fail:%d skip:%d total:%d\n", all.pass, all.fail, all.skip,
+	       all.pass + all.fail + all.skip);
+	list_death_tests();
+	qemu_exit(all.fail ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+}
