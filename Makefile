@@ -36,7 +36,8 @@ CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -m
 	-fno-pic -fno-pie
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
-	-fno-common -Wall -Wextra -Werror -Wno-unused-parameter $(CFLAGS_ARCH) \
+	-fno-common -fno-optimize-sibling-calls -Wall -Wextra -Werror -Wno-unused-parameter \
+	$(CFLAGS_ARCH) \
 	-I. -I$(BUILD)/include -MMD -MP
 ifneq ($(filter clang%,$(notdir $(CC))),)
 CFLAGS += -target x86_64-unknown-none-elf -Wno-unused-command-line-argument
@@ -120,12 +121,90 @@ $(BUILD)/sublet.asm: $(KERNEL)
 	@echo "  OBJDUMP $@"
 	$(Q)$(OBJDUMP) -d -S --no-show-raw-insn $< > $@
 
+# ---- user programs --------------------------------------------------------------------
+# Every user/<prog>.c is a program: a static ELF64 executable build/user/<prog>.elf,
+# linked at 0x400000 by user/user.ld with user/lib/crt0.S first and the runtime
+# (user/lib/) as an archive, so a test program gets main() from user/lib/utest.c and
+# the others bring their own. The ISO carries them as multiboot2 modules named by file
+# name. They are x86-64 Linux executables too: `make user-host-test` runs the tests on
+# this machine. See docs/userspace-programs.md.
+
+AR := $(CROSS_COMPILE)ar
+USER_BUILD := $(BUILD)/user
+USER_CFLAGS := -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -msse2 \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -Wall -Wextra -Werror -I. -MMD -MP
+ifneq ($(filter clang%,$(notdir $(CC))),)
+USER_CFLAGS += -Wno-unused-command-line-argument
+endif
+USER_ASFLAGS := $(filter-out -std=gnu11,$(USER_CFLAGS)) -D__ASSEMBLER__
+USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -z noexecstack -T user/user.ld
+
+USER_PROGS := $(sort $(basename $(notdir $(wildcard user/*.c))))
+# The programs init's ktest mode runs: utest_*, less helpers (*_child) they exec.
+USER_TESTS := $(filter-out %_child,$(filter utest_%,$(USER_PROGS)))
+USER_ELFS := $(patsubst %,$(USER_BUILD)/%.elf,$(USER_PROGS))
+USER_PROG_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(USER_PROGS))
+USER_LIB_C := $(wildcard user/lib/*.c)
+USER_LIB_S := $(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))
+USER_LIB_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(USER_LIB_C)) \
+	$(patsubst user/%.S,$(USER_BUILD)/%.o,$(USER_LIB_S))
+USER_CRT0 := $(USER_BUILD)/lib/crt0.o
+USER_LIB := $(USER_BUILD)/lib/libulib.a
+
+.PHONY: user user-host-test user-check
+all: user
+user: $(USER_ELFS)
+
+# Static pattern rules: they take precedence over the kernel's $(BUILD)/%.o rules.
+$(USER_PROG_OBJS) $(patsubst user/%.c,$(USER_BUILD)/%.o,$(USER_LIB_C)): \
+		$(USER_BUILD)/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(USER_CRT0) $(patsubst user/%.S,$(USER_BUILD)/%.o,$(USER_LIB_S)): $(USER_BUILD)/%.o: user/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(USER_ASFLAGS) -c -o $@ $<
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# user/check_elf.py refuses an image the kernel's loader should not get (W+X, wrong place).
+$(USER_ELFS): $(USER_BUILD)/%.elf: $(USER_BUILD)/%.o $(USER_CRT0) $(USER_LIB) user/user.ld \
+		user/check_elf.py
+	@echo "  LD      $@"
+	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB)
+	$(Q)$(PYTHON) user/check_elf.py $@ || { rm -f $@; exit 1; }
+
+# The user tests on this Linux machine (same syscall numbers and ABI), driven by init's
+# ktest mode from build/user/ so that execve finds the programs by name.
+user-host-test: $(USER_ELFS)
+	cd $(USER_BUILD) && ./init.elf ktest 1 $(USER_TESTS)
+
+# Deliberate faults (utest_faults) and the linker-made test table carry inline
+# suppressions; everything else must be clean.
+user-check: $(USER_ELFS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -I. $(wildcard user/*.c user/lib/*.c)
+	$(PYTHON) user/check_elf.py $(USER_ELFS)
+check: user-check
+
+-include $(USER_PROG_OBJS:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d)
+
 # ---- ISO, QEMU ------------------------------------------------------------------------
 
 iso: $(ISO)
-$(ISO): $(KERNEL) iso/grub.cfg tools/mkiso.sh
+# The ISO depends on the command line too: this file changes only when CMDLINE does.
+$(BUILD)/cmdline.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
+.PHONY: FORCE
+$(ISO): $(KERNEL) $(USER_ELFS) iso/grub.cfg tools/mkiso.sh $(BUILD)/cmdline.stamp
 	@echo "  MKISO   $@"
-	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
+	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)" $(USER_ELFS)
 
 OVMF_CODE := $(firstword $(wildcard /usr/share/OVMF/OVMF_CODE.fd /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/ovmf/OVMF.fd /usr/share/qemu/OVMF.fd))
 QEMU_FIRMWARE_bios :=
@@ -148,14 +227,22 @@ $(BUILD)/gdbinit: tools/gdbinit
 
 # ---- tests ----------------------------------------------------------------------------
 
-test: deps $(KERNEL)
+test: deps $(KERNEL) $(USER_ELFS)
 	@$(PYTHON) tools/ktest_runner_test.py -q 2>$(BUILD)/runner-selftest.log || \
 		{ cat $(BUILD)/runner-selftest.log; echo "test runner self-test failed"; exit 1; }
 	$(PYTHON) tools/ktest_runner.py --elf $(KERNEL) --log $(BUILD)/test.log \
 		--firmware $(FIRMWARE) --mem $(MEM) --smp $(SMP) --timeout $(TIMEOUT) \
+		--modules '$(USER_ELFS)' \
 		$(if $(KTEST),--ktest '$(KTEST)') \
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
+
+# ---- benchmarks -----------------------------------------------------------------------
+# Boots the kernel with `bench` (and `bench nolazytlb`, and at 8G) under -icount shift=0,
+# where TSC ticks are instructions, and prints the table of docs/benchmarks.md.
+
+bench: deps $(KERNEL)
+	$(PYTHON) tools/bench.py --elf $(KERNEL) --out-dir $(BUILD)/bench --timeout $(TIMEOUT)
 
 # ---- set-up and housekeeping ----------------------------------------------------------
 

@@ -7,6 +7,7 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -14,6 +15,14 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/version.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/syscall.h"
+#include "kernel/bench.h"
+#include "kernel/time.h"
+#include "mm/mm.h"
+#include "sched/process.h"
+#include "sched/sched.h"
 #include "tests/ktest.h"
 
 /* The boot information, parsed once; later subsystems read it from here. */
@@ -32,6 +41,40 @@ static int read_boot_info(u64 mbi_phys)
 	return multiboot2_parse(mbi, BOOT_MAPPED_LIMIT - mbi_phys, mbi_phys, &boot_info);
 }
 
+/*
+ * kernel_init - pid 1. Like Linux's kernel_init it starts life as a kernel thread and
+ * ends up as the first user program: after the self-tests (when asked for) it execs
+ * the `init` module and continues in ring 3.
+ */
+static int kernel_init(void *unused)
+{
+	static const char *const argv[] = { "init" };
+	int err;
+
+	if (ktest_mode())
+		ktest_run_all();
+	if (bench_mode())
+		bench_run_all();
+	err = kernel_execve("init", argv, 1);
+	printk("sublet: cannot run init (%d); nothing else to do. (quit QEMU: Ctrl-A X)\n", err);
+	for (;;)
+		msleep(1000);
+}
+
+/* init_exited - pid 1 is exiting (sched/exit.c). Outside the self-tests that is fatal,
+ * as in Linux. */
+void init_exited(int status)
+{
+	if (ktest_mode())
+		ktest_init_exited(status);
+	panic("Attempted to kill init! exitcode=0x%08x", status);
+}
+
+static void start_first_thread(void)
+{
+	BUG_ON(!kthread_run(kernel_init, NULL, "init"));
+}
+
 static void print_banner(void)
 {
 	printk("\n%s\n", SUBLET_BANNER);
@@ -45,6 +88,7 @@ void kmain(u64 mbi_phys)
 
 	serial_init();
 	gdt_init();
+	percpu_init(&boot_cpu_state, 0);
 	idt_init();
 	pic_remap_and_mask();
 
@@ -57,12 +101,14 @@ void kmain(u64 mbi_phys)
 	print_banner();
 	cmdline_init(boot_info.cmdline);
 	boot_info_print(&boot_info);
+	mm_init(&boot_info);
+	sched_init();
+	fpu_init();
+	cpu_protection_init();
+	syscall_init();
+	timer_init();
 
-	if (ktest_mode())
-		ktest_run_all();
-
-	printk("sublet: boot complete. Nothing else to do yet; halting.\n");
-	printk("(make run: quit QEMU with Ctrl-A X)\n");
-	for (;;)
-		halt();
+	start_first_thread();
+	local_irq_enable();
+	cpu_idle(); /* kmain's context is swapper/0 from here on */
 }

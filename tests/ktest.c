@@ -20,9 +20,11 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
+#include "kernel/module.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "sched/process.h"
 #include "tests/ktest.h"
 
 extern const struct ktest_case __ktest_cases_start[], __ktest_cases_end[];
@@ -326,10 +328,72 @@ static void __noreturn run_death_test(const char *which)
 	qemu_exit(QEMU_EXIT_FAIL);
 }
 
+/* In-kernel results, kept for the final verdict after the user-space suites. */
+static struct ktest_totals kernel_totals;
+
+#define KTEST_USER_PREFIX "utest_"
+#define KTEST_USER_HELPER_SUFFIX "_child"
+#define KTEST_MAX_USER_SUITES 24
+#define KTEST_INDEX_LEN 12
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !strcmp(s + ls - lx, suffix);
+}
+
+/* The user-space test programs among the GRUB modules: utest_* but not helpers. */
+static int find_user_suites(const char **names, int max)
+{
+	struct boot_module_image image;
+	int n = 0;
+
+	for (unsigned int i = 0; module_get(i, &image) && n < max; i++) {
+		if (!strncmp(image.name, KTEST_USER_PREFIX, strlen(KTEST_USER_PREFIX)) &&
+		    !ends_with(image.name, KTEST_USER_HELPER_SUFFIX) &&
+		    glob_match(suite_glob, image.name))
+			names[n++] = image.name;
+	}
+	return n;
+}
+
+static void __noreturn ktest_finish(bool user_failed)
+{
+	printk("# Totals: pass:%d fail:%d skip:%d total:%d\n", kernel_totals.pass,
+	       kernel_totals.fail, kernel_totals.skip,
+	       kernel_totals.pass + kernel_totals.fail + kernel_totals.skip);
+	list_death_tests();
+	qemu_exit(kernel_totals.fail || user_failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+}
+
+/* Run the user-space suites: become init (pid 1) in its ktest mode. */
+static void __noreturn run_user_suites(const char **names, int n, int first_index)
+{
+	static char index[KTEST_INDEX_LEN];
+	const char *argv[KTEST_MAX_USER_SUITES + 3] = { "init", "ktest", index };
+	int err;
+
+	snprintf(index, sizeof(index), "%d", first_index);
+	for (int i = 0; i < n; i++)
+		argv[3 + i] = names[i];
+	err = kernel_execve("init", argv, n + 3);
+	printk("# ktest: cannot start init for the user-space suites (%d)\n", err);
+	for (int i = 0; i < n; i++)
+		printk("not ok %d %s\n", first_index + i, names[i]);
+	ktest_finish(true);
+}
+
+void ktest_init_exited(int status)
+{
+	printk("# ktest: init exited with status 0x%x after the user-space suites\n", status);
+	ktest_finish(status != 0);
+}
+
 void ktest_run_all(void)
 {
-	struct ktest_totals all = { 0 };
-	int suite_index = 0;
+	const char *user[KTEST_MAX_USER_SUITES];
+	int suite_index = 0, n_user;
 
 	panic_exits_qemu = true;
 	if (kernel_param_has("ktest_death"))
@@ -337,13 +401,13 @@ void ktest_run_all(void)
 
 	parse_filter(kernel_param("ktest"));
 	sort_cases();
-	printk("KTAP version 1\n1..%d\n", count_selected_suites());
+	n_user = find_user_suites(user, KTEST_MAX_USER_SUITES);
+	printk("KTAP version 1\n1..%d\n", count_selected_suites() + n_user);
 	for (int i = 0; i < case_count; i++) {
 		if (first_of_suite(i) && count_selected(cases[i]->suite))
-			run_suite(cases[i]->suite, ++suite_index, &all);
+			run_suite(cases[i]->suite, ++suite_index, &kernel_totals);
 	}
-	printk("# Totals: pass:%d fail:%d skip:%d total:%d\n", all.pass, all.fail, all.skip,
-	       all.pass + all.fail + all.skip);
-	list_death_tests();
-	qemu_exit(all.fail ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	if (n_user)
+		run_user_suites(user, n_user, suite_index + 1);
+	ktest_finish(false);
 }

@@ -5,9 +5,10 @@ tools/ktest_runner.py - boot sublet's self-tests in QEMU and judge their KTAP ou
 Booted with `ktest` (or `ktest=<glob>`) on its command line, the kernel runs its tests
 (tests/ktest.c) and prints KTAP version 1 on the serial console, exactly as Linux's KUnit
 does, then ends QEMU through the isa-debug-exit port with a code saying how it went.
-This script builds the ISO (tools/mkiso.sh), boots it under TCG, copies the console to
-build/test.log, then boots again once for each death test the kernel listed and once for
-each boot check in BOOT_CHECKS. It prints every failure with its diagnostics and ends
+This script builds the ISO (tools/mkiso.sh; the user programs of --modules ride along as
+boot modules), boots it under TCG, copies the console to build/test.log, then boots
+again once for each death test the kernel listed and once for each boot check in
+BOOT_CHECKS. It prints every failure with its diagnostics and ends
 with a single line "N passed, N failed, N skipped"; its exit status is 0 only if
 nothing failed.
 
@@ -20,6 +21,7 @@ only. See docs/testing.md.
 
 import argparse
 import fnmatch
+import glob
 import os
 import re
 import select
@@ -32,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The user programs every ISO carries as boot modules unless --modules says otherwise.
+DEFAULT_MODULES = os.path.join(REPO, "build", "user", "*.elf")
 
 # Codes the kernel writes to the isa-debug-exit port; QEMU then exits with (code << 1) | 1.
 KTEST_EXIT_PASS = 0x10   # every test passed
@@ -745,6 +749,21 @@ def build_qemu_command(qemu, iso, mem, smp, cpu, firmware_args=(), extra=()):
     return cmd + list(CONSOLE_ARGS) + list(firmware_args) + ["-cdrom", iso] + list(extra)
 
 
+def find_modules(spec):
+    """The module files `spec` names (shell words, each a file or glob), in order. Every
+    pattern given must match something; None means DEFAULT_MODULES, which may match
+    nothing (user programs not built)."""
+    if spec is None:
+        return sorted(glob.glob(DEFAULT_MODULES))
+    files = []
+    for pattern in shlex.split(spec):
+        matches = sorted(glob.glob(pattern))
+        if not matches:
+            raise RunnerError(f"--modules: no file matches {pattern}")
+        files += matches
+    return files
+
+
 def safe_name(name):
     """`name` usable in a file name: "death:mm.double_free" -> "death-mm.double_free"."""
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name.replace(":", "-"))
@@ -761,6 +780,7 @@ class Machine:
         self.qemu = os.environ.get("QEMU", "qemu-system-x86_64")
         self.extra = shlex.split(args.qemu_extra)
         self.ovmf = find_ovmf() if args.firmware == "uefi" else None
+        self.modules = find_modules(args.modules)
         cc = shlex.split(os.environ.get("CC") or "gcc")
         self.versions = [f"# qemu: {first_line_of([self.qemu, '--version'])}",
                          f"# cc: {first_line_of(cc + ['--version'])}"]
@@ -774,7 +794,7 @@ class Machine:
         os.makedirs(os.path.dirname(iso), exist_ok=True)
         if os.path.exists(iso):
             os.remove(iso)
-        cmd = [self.args.mkiso, self.args.elf, iso, cmdline]
+        cmd = [self.args.mkiso, self.args.elf, iso, cmdline] + self.modules
         try:
             done = subprocess.run(cmd, capture_output=True, text=True)
         except OSError as err:
@@ -891,6 +911,9 @@ def parse_args(argv):
     parser.add_argument("--cmdline-extra", default="", help="more kernel command line")
     parser.add_argument("--no-death", action="store_true", help="skip the death tests")
     parser.add_argument("--mkiso", default=os.path.join(REPO, "tools", "mkiso.sh"))
+    parser.add_argument("--modules", metavar="GLOBS",
+                        help="user programs to boot as modules: shell words, each a file or "
+                             "glob (default: build/user/*.elf, if built; '' for none)")
     parser.add_argument("--parse-only", metavar="LOGFILE",
                         help="judge an existing main-run log instead of booting")
     parser.add_argument("--verbose", action="store_true", help="echo the serial console")

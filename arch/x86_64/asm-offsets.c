@@ -5,7 +5,10 @@
  * into "#define NAME value" in build/include/generated/asm-offsets.h, so entry.S and
  * switch_to never hard-code a field offset that the C structure could move.
  */
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tss.h"
+#include "sched/sched.h"
 #include "kernel/compiler.h"
 
 #define DEFINE(sym, val) __asm__ __volatile__("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
@@ -19,4 +22,11 @@ void asm_offsets(void)
 	DEFINE(TF_CS, offsetof(struct trap_frame, cs));
 	DEFINE(TF_RSP, offsetof(struct trap_frame, rsp));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
+
+	DEFINE(TASK_THREAD_SP, offsetof(struct task_struct, thread.sp));
+	DEFINE(TASK_STACK_TOP, offsetof(struct task_struct, stack.top));
+	DEFINE(CPU_CURRENT_TASK, offsetof(struct cpu_state, current_task));
+	DEFINE(CPU_KERNEL_STACK_TOP, offsetof(struct cpu_state, kernel_stack_top));
+	DEFINE(TSS_RSP0, offsetof(struct tss, rsp[0]));
+	DEFINE(CPU_SYSCALL_SCRATCH_RSP, offsetof(struct cpu_state, syscall_scratch_rsp));
 }

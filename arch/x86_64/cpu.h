@@ -14,6 +14,11 @@ static inline u64 read_cr0(void)
 	return v;
 }
 
+static inline void write_cr0(u64 v)
+{
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
 static inline u64 read_cr2(void)
 {
 	u64 v;
@@ -115,6 +120,13 @@ static inline void cpu_relax(void)
 static inline void halt(void)
 {
 	__asm__ __volatile__("hlt" : : : "memory");
+}
+
+/* Enable interrupts and halt as one step: sti takes effect only after the next
+ * instruction, so a wake-up interrupt cannot slip in between and be missed. */
+static inline void safe_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" : : : "memory");
 }
 
 static inline void invlpg(unsigned long addr)

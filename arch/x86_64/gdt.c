@@ -8,19 +8,10 @@
  * stack is unusable (e.g. it overflowed into its guard page).
  */
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tss.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/compiler.h"
 #include "kernel/string.h"
-
-struct tss {
-	u32 reserved0;
-	u64 rsp[3]; /* stack for a switch to ring 0, 1, 2 */
-	u64 reserved1;
-	u64 ist[7]; /* Interrupt Stack Table, IST1..IST7 */
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base; /* past the limit: no I/O permission bitmap */
-} __packed;
 
 struct descriptor_pointer {
 	u16 limit;
@@ -40,7 +31,8 @@ struct descriptor_pointer {
 #define DESC_TSS_AVAILABLE (0x9ull << 40)
 
 static u64 gdt[GDT_ENTRIES] __aligned(16);
-static struct tss tss __aligned(16);
+/* Global: switch_to (sched/switch.S) writes the next task's stack top into RSP0. */
+struct tss cpu_tss __aligned(16);
 static u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 
 static void set_tss_descriptor(u64 *slot, const struct tss *t)
@@ -82,12 +74,12 @@ void gdt_init(void)
 	gdt[GDT_ENTRY_USER_DS] = common | DESC_DPL3 | DESC_RW | DESC_DB32;
 	gdt[GDT_ENTRY_USER_CS] = common | DESC_DPL3 | DESC_EXEC | DESC_RW | DESC_LONG;
 
-	memset(&tss, 0, sizeof(tss));
-	tss.ist[IST_DOUBLE_FAULT - 1] = (u64)ist_stacks[0] + IST_STACK_SIZE;
-	tss.ist[IST_NMI - 1] = (u64)ist_stacks[1] + IST_STACK_SIZE;
-	tss.ist[IST_MACHINE_CHECK - 1] = (u64)ist_stacks[2] + IST_STACK_SIZE;
-	tss.iomap_base = sizeof(tss);
-	set_tss_descriptor(&gdt[GDT_ENTRY_TSS], &tss);
+	memset(&cpu_tss, 0, sizeof(cpu_tss));
+	cpu_tss.ist[IST_DOUBLE_FAULT - 1] = (u64)ist_stacks[0] + IST_STACK_SIZE;
+	cpu_tss.ist[IST_NMI - 1] = (u64)ist_stacks[1] + IST_STACK_SIZE;
+	cpu_tss.ist[IST_MACHINE_CHECK - 1] = (u64)ist_stacks[2] + IST_STACK_SIZE;
+	cpu_tss.iomap_base = sizeof(cpu_tss);
+	set_tss_descriptor(&gdt[GDT_ENTRY_TSS], &cpu_tss);
 
 	load_gdt_and_segments();
 }
@@ -95,7 +87,7 @@ void gdt_init(void)
 /* set_kernel_stack - the stack the CPU loads on an interrupt or syscall from ring 3. */
 void set_kernel_stack(u64 rsp0)
 {
-	tss.rsp[0] = rsp0;
+	cpu_tss.rsp[0] = rsp0;
 }
 
 /* Is addr inside one of the IST stacks? (for backtraces: see stacktrace.c) */

@@ -13,6 +13,8 @@
 #include "arch/x86_64/trap.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "sched/process.h"
+#include "sched/sched.h"
 
 static trap_handler_t trap_handlers[X86_NR_VECTORS];
 
@@ -124,16 +126,47 @@ void die(struct trap_frame *tf, const char *why)
 
 bool fixup_exec_probe(struct trap_frame *tf);
 
+/* The signal Linux sends for an exception in user mode, and how it describes it. */
+static int user_exception_signal(unsigned int vector, const char **what)
+{
+	switch (vector) {
+	case X86_TRAP_DE:
+		*what = "trap divide error";
+		return SIGFPE;
+	case X86_TRAP_BP:
+		*what = "trap int3";
+		return SIGTRAP;
+	case X86_TRAP_UD:
+		*what = "trap invalid opcode";
+		return SIGILL;
+	case X86_TRAP_GP:
+		*what = "general protection fault";
+		return SIGSEGV;
+	default:
+		*what = trap_name(vector);
+		return SIGSEGV;
+	}
+}
+
 static void handle_exception(struct trap_frame *tf)
 {
 	trap_handler_t handler = trap_handlers[tf->vector];
+	const char *what;
+	int sig;
 
 	if (handler && handler(tf))
 		return;
-	if (!trap_from_user(tf) && (fixup_exception(tf) || fixup_exec_probe(tf)))
-		return;
-	die(tf, "unhandled exception");
+	if (!trap_from_user(tf)) {
+		if (fixup_exception(tf) || fixup_exec_probe(tf))
+			return;
+		die(tf, "unhandled exception");
+	}
+	/* A user program's fault kills the program, never the kernel. */
+	sig = user_exception_signal(tf->vector, &what);
+	force_sig_fault(tf, sig, what, tf->rip);
 }
+
+void exit_to_user_mode(void); /* kernel/syscalls.c */
 
 /* trap_dispatch - called by entry.S for every vector, interrupts off. */
 void trap_dispatch(struct trap_frame *tf);
@@ -143,6 +176,8 @@ void trap_dispatch(struct trap_frame *tf)
 
 	if (tf->vector < X86_NR_EXCEPTIONS) {
 		handle_exception(tf);
+		if (trap_from_user(tf))
+			exit_to_user_mode();
 		return;
 	}
 	handler = trap_handlers[tf->vector];
@@ -151,4 +186,10 @@ void trap_dispatch(struct trap_frame *tf)
 	else
 		printk("sublet: ignoring unexpected interrupt on vector %lu\n",
 		       (unsigned long)tf->vector);
+	/* Returning to user space, or to kernel code that had interrupts on: a preemption
+	 * point. */
+	if (trap_from_user(tf))
+		exit_to_user_mode();
+	else if (tf->rflags & X86_EFLAGS_IF)
+		preempt_schedule_irq();
 }

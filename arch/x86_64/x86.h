@@ -60,6 +60,9 @@
 #define MSR_IA32_APIC_BASE 0x1b
 
 /* CPUID */
+#define CPUID_LEAF_STRUCT_EXT_FEATURES 0x7 /* subleaf 0: structured extended features */
+#define CPUID_7_0_EBX_SMEP (1 << 7)
+#define CPUID_7_0_EBX_SMAP (1 << 20)
 #define CPUID_EXT_LEAF_MAX 0x80000000
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EXT_EDX_NX (1 << 20)

@@ -1,0 +1,96 @@
+/*
+ * arch/x86_64/apic.h - the local APIC: this CPU's interrupt controller and its timer.
+ *
+ * Every CPU has a local APIC, reached through a page of memory-mapped registers (xAPIC
+ * mode) at the physical address held in MSR_IA32_APIC_BASE. sublet uses it for the
+ * periodic timer tick (kernel/time.c) and, later, for inter-processor interrupts. The
+ * legacy PIC stays masked (arch/x86_64/pic.c). Register names and bits are the Intel
+ * SDM's (vol. 3A, chapter 10 "Advanced Programmable Interrupt Controller"); see
+ * docs/timer.md for how the timer is set up.
+ */
+#ifndef ARCH_X86_64_APIC_H
+#define ARCH_X86_64_APIC_H
+
+#include "kernel/types.h"
+
+/* Vectors (Linux's choices): the timer high, so it outranks device interrupts. */
+#define LOCAL_TIMER_VECTOR 0xec
+#define SPURIOUS_APIC_VECTOR 0xff /* the low 4 bits must be 1 on P6-era APICs */
+
+/* IA32_APIC_BASE MSR (SDM 10.4.4). */
+#define APIC_BASE_BSP (1ull << 8)		  /* this is the bootstrap processor */
+#define APIC_BASE_EXTD (1ull << 10)		  /* x2APIC mode */
+#define APIC_BASE_ENABLE (1ull << 11)		  /* APIC global enable */
+#define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull /* physical base, bits 12..51 */
+
+/* CPUID.01H:EDX.APIC: the processor has a local APIC. */
+#define CPUID_1_EDX_APIC (1u << 9)
+
+/* Register offsets in the xAPIC page (SDM table 10-1). */
+#define APIC_ID 0x020 /* local APIC ID, bits 31:24 */
+#define APIC_VERSION 0x030
+#define APIC_TPR 0x080 /* task priority: 0 accepts every vector */
+#define APIC_EOI 0x0b0 /* write 0: end of interrupt */
+#define APIC_SVR 0x0f0 /* spurious-interrupt vector register */
+#define APIC_ESR 0x280 /* error status */
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+#define APIC_TIMER_INITIAL_COUNT 0x380
+#define APIC_TIMER_CURRENT_COUNT 0x390
+#define APIC_TIMER_DIVIDE 0x3e0 /* divide configuration register */
+
+#define APIC_ID_SHIFT 24
+#define APIC_SVR_ENABLE (1u << 8) /* APIC software enable */
+#define APIC_VECTOR_MASK 0xffu	  /* the vector field of the SVR and of every LVT entry */
+#define APIC_VERSION_MASK 0xffu	  /* the version field of APIC_VERSION */
+
+/* LVT entries (SDM figure 10-8). */
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_TIMER_MODE_MASK (3u << 17)
+#define APIC_LVT_TIMER_ONESHOT (0u << 17)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
+
+/* Divide configuration (SDM figure 10-10): bits 0, 1 and 3 encode the divisor. */
+#define APIC_TIMER_DIVIDE_MASK 0xbu
+#define APIC_TIMER_DIVIDE_BY_16 0x3
+#define APIC_TIMER_DIVISOR 16
+
+/* The programmed timer period, in APIC timer ticks per jiffy (Linux's name); 0 until
+ * apic_timer_start() has run. */
+extern u32 lapic_timer_period;
+
+/* What apic_timer_calibrate() measured against the PIT, per second. */
+struct timer_calibration {
+	u64 apic_timer_hz; /* local APIC timer ticks, after the divide-by-16 */
+	u64 tsc_hz;	   /* time-stamp counter cycles */
+};
+
+/*
+ * Enable this CPU's local APIC in xAPIC mode, software-enabled with the spurious vector,
+ * accepting every priority. The first call maps the register page with ioremap() and
+ * registers the spurious-interrupt handler; later calls (other CPUs) reuse the mapping.
+ * Panics if the CPU has no local APIC.
+ */
+void apic_init(void);
+
+u32 apic_read(u32 reg);
+void apic_write(u32 reg, u32 val);
+/* Signal the end of the interrupt being handled, so the APIC delivers the next one. */
+void apic_eoi(void);
+/* This CPU's local APIC ID. */
+u32 apic_id(void);
+
+/*
+ * Measure the local APIC timer (divide-by-16) and the TSC against 10 ms PIT windows,
+ * keeping the shortest window whose ends were seen to within 0.1% (see docs/timer.md).
+ * Runs with interrupts disabled (it saves and restores the flag); leaves the APIC timer
+ * stopped. Needs apic_init().
+ */
+void apic_timer_calibrate(struct timer_calibration *cal);
+/* Start this CPU's timer: periodic, LOCAL_TIMER_VECTOR every ticks_per_jiffy ticks. */
+void apic_timer_start(u32 ticks_per_jiffy);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * arch/x86_64/syscall.S - the SYSCALL entry point and the way back to user space.
+ *
+ * SYSCALL (Intel SDM vol. 2, "SYSCALL") jumps here in ring 0 with: RCX = the user RIP to
+ * return to, R11 = the user RFLAGS, RAX = the syscall number, RDI RSI RDX R10 R8 R9 = the
+ * arguments, and IF/TF/DF/AC cleared by MSR_SYSCALL_MASK. It switches neither the stack
+ * nor GS: we are still on the user's stack, so the first instructions swap in the
+ * kernel's GS (the per-CPU area), park the user RSP there, and load this task's kernel
+ * stack. Then we build exactly the struct trap_frame an interrupt from ring 3 would
+ * (arch/x86_64/trap.h), so fork, exec and signals-to-come see one layout.
+ *
+ * Back to user space: SYSRET is fast but loads RIP from RCX without checking it. If RCX
+ * is non-canonical, SYSRET faults in ring 0 on Intel CPUs, with the user's RSP already
+ * loaded: a classic hole. syscall_can_sysret() (C) only allows SYSRET when the frame is
+ * exactly what SYSRET restores and RIP is a user address; otherwise we return through
+ * IRETQ (trap_return in entry.S), which checks everything.
+ */
+#include "arch/x86_64/x86.h"
+#include "generated/asm-offsets.h"
+
+#define SYSCALL_VECTOR_MARK 0x80 /* struct trap_frame.vector of a syscall frame */
+
+	.text
+	.globl entry_SYSCALL_64
+entry_SYSCALL_64:
+	swapgs					/* GS = this CPU's cpu_state */
+	movq	%rsp, %gs:CPU_SYSCALL_SCRATCH_RSP	/* park the user stack pointer */
+	movq	%gs:CPU_KERNEL_STACK_TOP, %rsp	/* this task's kernel stack */
+
+	pushq	$USER_DS			/* ss     \                          */
+	pushq	%gs:CPU_SYSCALL_SCRATCH_RSP	/* rsp     |  what an interrupt from */
+	pushq	%r11				/* rflags  |  ring 3 would have      */
+	pushq	$USER_CS			/* cs      |  pushed                 */
+	pushq	%rcx				/* rip    /                          */
+	pushq	$0				/* error_code */
+	pushq	$SYSCALL_VECTOR_MARK		/* vector */
+	pushq	%rax				/* the general registers, in trap_frame order */
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	xorl	%ebp, %ebp			/* the backtrace chain ends here */
+
+	movq	%rsp, %rdi			/* syscall_dispatch(struct trap_frame *tf) */
+	call	syscall_dispatch		/* returns with interrupts off */
+
+	movq	%rsp, %rdi
+	call	syscall_can_sysret
+	testb	%al, %al
+	jz	trap_return			/* the careful way: IRETQ */
+
+	popq	%r15				/* the fast way: SYSRET */
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11				/* (replaced by RFLAGS below) */
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx				/* (replaced by RIP below) */
+	popq	%rbx
+	popq	%rax				/* the syscall's return value */
+	movq	16(%rsp), %rcx			/* RIP (above vector and error code) */
+	movq	32(%rsp), %r11			/* RFLAGS */
+	movq	40(%rsp), %rsp			/* the user stack */
+	swapgs					/* GS = the user's again */
+	sysretq
+
+/*
+ * void return_to_user(struct trap_frame *tf) - leave the kernel through tf, which must
+ * lie at the top of the current kernel stack (exec, a new process's first return).
+ */
+	.globl return_to_user
+return_to_user:
+	movq	%rdi, %rsp
+	jmp	trap_return

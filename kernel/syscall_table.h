@@ -1,0 +1,38 @@
+/*
+ * kernel/syscall_table.h - syscall numbers (Linux x86-64's, so the table is familiar)
+ * and the handlers' common signature.
+ */
+#ifndef KERNEL_SYSCALL_TABLE_H
+#define KERNEL_SYSCALL_TABLE_H
+
+#include "arch/x86_64/trap.h"
+
+#define __NR_write 1
+#define __NR_mmap 9
+#define __NR_munmap 11
+#define __NR_brk 12
+#define __NR_sched_yield 24
+#define __NR_nanosleep 35
+#define __NR_getpid 39
+#define __NR_clone 56
+#define __NR_fork 57
+#define __NR_execve 59
+#define __NR_exit 60
+#define __NR_wait4 61
+#define __NR_getppid 110
+#define __NR_exit_group 231
+#define NR_SYSCALLS 232
+
+/* Every handler gets the six argument registers (rdi rsi rdx r10 r8 r9) and the frame. */
+typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2,
+			   unsigned long a3, unsigned long a4, unsigned long a5,
+			   struct trap_frame *tf);
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      unsigned long fd, unsigned long off, struct trap_frame *tf);
+long sys_munmap(unsigned long addr, unsigned long len, unsigned long a2, unsigned long a3,
+		unsigned long a4, unsigned long a5, struct trap_frame *tf);
+long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2, unsigned long a3,
+	     unsigned long a4, unsigned long a5, struct trap_frame *tf);
+
+#endif

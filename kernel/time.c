@@ -1,0 +1,87 @@
+/*
+ * kernel/time.c - the timer tick: jiffies, its interrupt handler, and TSC delays.
+ *
+ * The local APIC timer (arch/x86_64/apic.c) fires LOCAL_TIMER_VECTOR HZ times a second.
+ * Each tick acknowledges the interrupt, advances jiffies, and lets the scheduler charge
+ * the running task (scheduler_tick() in sched/core.c), which may set need_resched; the
+ * switch itself happens on the way out of the interrupt. See docs/timer.md.
+ */
+#include "kernel/time.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/smp.h"
+#include "sched/sched.h"
+
+#define HZ_PER_KHZ 1000ul
+#define KHZ_PER_MHZ 1000ul
+
+/*
+ * Ticks since timer_init(). Written only by the boot CPU's tick handler (interrupts off,
+ * so never torn on x86-64); read anywhere with a plain load.
+ */
+volatile u64 jiffies;
+unsigned long tsc_khz;
+static bool timer_started;
+
+/* The tick. EOI first: scheduler_tick() may ask for a switch, and the next task must
+ * not start with this CPU's timer still in service. */
+static bool timer_interrupt(struct trap_frame *tf)
+{
+	apic_eoi();
+	/* Every CPU's APIC ticks, but wall time advances once per tick: on the boot CPU. */
+	if (smp_processor_id() == 0)
+		jiffies++;
+	scheduler_tick();
+	return true;
+}
+
+void timer_init(void)
+{
+	struct timer_calibration cal;
+	u64 period;
+
+	if (timer_started)
+		return;
+	apic_init();
+	apic_timer_calibrate(&cal);
+	tsc_khz = cal.tsc_hz / HZ_PER_KHZ;
+	period = (cal.apic_timer_hz + HZ / 2) / HZ;
+	BUG_ON_MSG(period == 0 || period > UINT32_MAX,
+		   "timer: %lu APIC timer Hz gives %lu ticks per jiffy at HZ=%d, which the "
+		   "32-bit initial count cannot hold",
+		   (unsigned long)cal.apic_timer_hz, (unsigned long)period, HZ);
+	set_trap_handler(LOCAL_TIMER_VECTOR, timer_interrupt);
+	apic_timer_start(period);
+	timer_started = true;
+	printk("apic: timer %u ticks/jiffy (HZ=%d), calibrated against the PIT\n",
+	       lapic_timer_period, HZ);
+	printk("tsc: %lu.%03lu MHz, calibrated against the PIT\n", tsc_khz / KHZ_PER_MHZ,
+	       tsc_khz % KHZ_PER_MHZ);
+}
+
+u64 jiffies_to_msecs(u64 j)
+{
+	return j / HZ * MSEC_PER_SEC + j % HZ * MSEC_PER_SEC / HZ;
+}
+
+/* Split at whole seconds so that ms * HZ cannot overflow, then round the rest up. */
+u64 msecs_to_jiffies(u64 ms)
+{
+	u64 rest = ms % MSEC_PER_SEC * HZ;
+
+	return ms / MSEC_PER_SEC * HZ + (rest + MSEC_PER_SEC - 1) / MSEC_PER_SEC;
+}
+
+void udelay(unsigned long us)
+{
+	u64 start = rdtsc();
+	u64 cycles;
+
+	BUG_ON_MSG(!tsc_khz, "udelay(%lu) before timer_init() calibrated the TSC", us);
+	cycles = ((u64)us * tsc_khz + USEC_PER_MSEC - 1) / USEC_PER_MSEC;
+	while (rdtsc() - start < cycles)
+		cpu_relax();
+}

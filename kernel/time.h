@@ -1,0 +1,35 @@
+/*
+ * kernel/time.h - the periodic tick, jiffies, and short delays.
+ *
+ * timer_init() calibrates the local APIC timer and the TSC against the PIT and starts a
+ * tick of HZ interrupts per second (HZ is set in sched/sched.h). Each tick advances
+ * `jiffies` (declared in sched/sched.h) and calls scheduler_tick(). udelay() spins on
+ * the calibrated TSC. See docs/timer.md.
+ */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include "kernel/types.h"
+
+#define MSEC_PER_SEC 1000ul
+#define USEC_PER_MSEC 1000ul
+
+/* TSC cycles per millisecond, measured by timer_init(); 0 before it. */
+extern unsigned long tsc_khz;
+
+/*
+ * Calibrate, install the tick handler and start the periodic timer on this CPU. The
+ * caller enables interrupts afterwards (local_irq_enable()); until then ticks stay
+ * pending. Calling it again does nothing.
+ */
+void timer_init(void);
+
+/* Convert between ticks and milliseconds: exact for whole ticks, rounding down. */
+u64 jiffies_to_msecs(u64 j);
+/* The number of ticks that spans at least ms milliseconds (rounding up), as msleep needs. */
+u64 msecs_to_jiffies(u64 ms);
+
+/* Spin for at least us microseconds, by the TSC; any interrupt context. Needs timer_init. */
+void udelay(unsigned long us);
+
+#endif

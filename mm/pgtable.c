@@ -1,0 +1,321 @@
+/*
+ * mm/pgtable.c - mapping, unmapping and looking up 4 KiB pages in any mm's page tables.
+ *
+ * A virtual address picks one entry at each of four levels (PML4, PDPT, PD, PT: pgd, pud,
+ * pmd, pte in Linux's names) with 9 bits each, at bits 39, 30, 21 and 12. Tables below the
+ * PML4 are allocated on demand, zeroed, from the buddy allocator. Entries leading to a
+ * table are permissive (_PAGE_TABLE in the user half, so user mappings work, and
+ * _KERNPG_TABLE in the kernel half); the leaf decides what an access may do.
+ *
+ * The kernel half is shared: paging_init() gave every kernel PML4 slot its PDPT, and
+ * every PML4 copies those 256 entries (pgd_alloc), so a kernel mapping made through
+ * init_mm is visible in every address space at once, and no PML4 slot of the kernel half
+ * is ever allocated or freed here. Kernel-half leaves are global and must be W^X.
+ *
+ * Locking: pgtable_lock serialises every change to any page table; one lock is plenty for
+ * one CPU. Callers may hold mm->page_table_lock (which guards a user mm's VMA list,
+ * mm/mmap.c); only the buddy allocator's lock is taken inside this one. translate() reads
+ * without it, so it works anywhere, even in a fault taken inside a locked section; that is
+ * safe because kernel-half tables are never freed and a user mm's tables are only freed
+ * by free_user_page_tables() when nothing walks them any more.
+ * See docs/memory.md, "Virtual memory".
+ */
+#include "mm/pgtable.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/page.h"
+#include "arch/x86_64/pgtable_types.h"
+#include "arch/x86_64/tlbflush.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+#include "mm/mm_types.h"
+#include "mm/page_alloc.h"
+
+static DEFINE_SPINLOCK(pgtable_lock);
+
+/* The shift of the index each level takes from a virtual address, PML4 first. */
+static const unsigned int level_shift[] = {PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT};
+#define PT_LEVELS ARRAY_SIZE(level_shift)
+
+static unsigned int table_index(unsigned long va, unsigned int shift)
+{
+	return (va >> shift) & (PTRS_PER_TABLE - 1);
+}
+
+static u64 *entry_table(u64 entry)
+{
+	return __va(entry & PTE_PFN_MASK);
+}
+
+static bool is_kernel_addr(unsigned long va)
+{
+	return pgd_index(va) >= KERNEL_PGD_FIRST;
+}
+
+/* Bits 63..48 must copy bit 47, or the address faults with #GP before any walk. */
+static bool is_canonical(unsigned long va)
+{
+	return (unsigned long)((long)(va << 16) >> 16) == va;
+}
+
+/*
+ * Find the PT entry for va, allocating missing PDPT/PD/PT pages when alloc is set.
+ * Returns 0 with *ptep set; -ENOENT if a table is missing and !alloc; -ENOMEM if one
+ * could not be allocated; -EEXIST if a 1 GiB or 2 MiB page maps va (there is no 4 KiB
+ * entry to return). Called with pgtable_lock held when alloc is set.
+ */
+static int walk(struct mm_struct *mm, unsigned long va, bool alloc, pte_t **ptep)
+{
+	pgprot_t table_prot = is_kernel_addr(va) ? _KERNPG_TABLE : _PAGE_TABLE;
+	u64 *table = mm->pgd;
+
+	BUG_ON_MSG(is_kernel_addr(va) && !(mm->pgd[pgd_index(va)] & _PAGE_PRESENT),
+		   "page tables of %s: kernel PML4 slot %lu is empty, but paging_init fills "
+		   "every one and pgd_alloc copies them",
+		   mm->name, (unsigned long)pgd_index(va));
+	for (unsigned int level = 0; level < PT_LEVELS - 1; level++) {
+		u64 *entry = &table[table_index(va, level_shift[level])];
+
+		if (!(*entry & _PAGE_PRESENT)) {
+			struct page *page;
+
+			if (!alloc)
+				return -ENOENT;
+			page = alloc_page(__GFP_ZERO);
+			if (!page)
+				return -ENOMEM;
+			*entry = page_to_phys(page) | table_prot;
+		} else if (level > 0 && (*entry & _PAGE_PSE)) {
+			return -EEXIST;
+		}
+		table = entry_table(*entry);
+	}
+	*ptep = &table[pte_index(va)];
+	return 0;
+}
+
+/*
+ * Checks shared by map_page, unmap_page and protect_page; all of these are kernel bugs.
+ * Kernel-half changes go through init_mm only: they land in tables shared by every mm,
+ * and going through a user mm would hide that.
+ */
+static void check_change(const char *fn, const struct mm_struct *mm, unsigned long va)
+{
+	BUG_ON_MSG(!IS_ALIGNED(va, PAGE_SIZE) || !is_canonical(va),
+		   "%s: 0x%lx is not a page-aligned canonical address", fn, va);
+	BUG_ON_MSG(is_kernel_addr(va) && mm != &init_mm,
+		   "%s: kernel address 0x%lx through %s; kernel mappings go through init_mm", fn,
+		   va, mm->name);
+}
+
+/*
+ * The leaf flags for prot at va. Kernel leaves are global (the same in every address
+ * space, so they may survive CR3 switches) and W^X; user leaves are never global, or
+ * they would leak into the next address space.
+ */
+static u64 leaf_flags(const char *fn, unsigned long va, pgprot_t prot)
+{
+	BUG_ON_MSG(prot & (PTE_PFN_MASK | _PAGE_PSE),
+		   "%s: prot 0x%lx holds address or PAT bits; pass _PAGE_* flags only", fn,
+		   (unsigned long)prot);
+	if (!is_kernel_addr(va)) {
+		BUG_ON_MSG(prot & _PAGE_GLOBAL, "%s: user address 0x%lx cannot be global", fn, va);
+		return prot | _PAGE_PRESENT;
+	}
+	BUG_ON_MSG((prot & _PAGE_RW) && !(prot & _PAGE_NX),
+		   "%s: 0x%lx would be writable and executable; kernel mappings are W^X", fn, va);
+	return prot | _PAGE_PRESENT | _PAGE_GLOBAL;
+}
+
+/*
+ * No TLB flush is needed: the CPU caches only present translations (SDM 4.10.2.3), and
+ * the entry was not present.
+ */
+int map_page(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgprot_t prot)
+{
+	unsigned long irq;
+	pte_t *pte;
+	u64 flags;
+	int err;
+
+	check_change("map_page", mm, va);
+	flags = leaf_flags("map_page", va, prot);
+	BUG_ON_MSG(pa & ~PTE_PFN_MASK, "map_page: physical address 0x%lx is not page aligned",
+		   (unsigned long)pa);
+	irq = spin_lock_irqsave(&pgtable_lock);
+	err = walk(mm, va, true, &pte);
+	if (!err && (*pte & _PAGE_PRESENT))
+		err = -EEXIST;
+	if (!err)
+		*pte = pa | flags;
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return err;
+}
+
+/* The TLB may still hold the old translation, so the entry is flushed after clearing. */
+phys_addr_t unmap_page(struct mm_struct *mm, unsigned long va)
+{
+	phys_addr_t pa = 0;
+	unsigned long irq;
+	pte_t *pte;
+
+	check_change("unmap_page", mm, va);
+	irq = spin_lock_irqsave(&pgtable_lock);
+	if (!walk(mm, va, false, &pte) && (*pte & _PAGE_PRESENT)) {
+		pa = *pte & PTE_PFN_MASK;
+		*pte = 0;
+		flush_tlb_page(mm, va);
+	}
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return pa;
+}
+
+int protect_page(struct mm_struct *mm, unsigned long va, pgprot_t prot)
+{
+	unsigned long irq;
+	pte_t *pte;
+	int err = -ENOENT;
+	u64 flags;
+
+	check_change("protect_page", mm, va);
+	flags = leaf_flags("protect_page", va, prot);
+	irq = spin_lock_irqsave(&pgtable_lock);
+	if (!walk(mm, va, false, &pte) && (*pte & _PAGE_PRESENT)) {
+		*pte = (*pte & PTE_PFN_MASK) | flags;
+		flush_tlb_page(mm, va);
+		err = 0;
+	}
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return err;
+}
+
+/* A leaf is a PT entry, or a PDPT/PD entry with PS set (1 GiB / 2 MiB page). */
+bool translate(struct mm_struct *mm, unsigned long va, phys_addr_t *pa, u64 *flags)
+{
+	const u64 *table = mm->pgd;
+
+	if (!is_canonical(va))
+		return false;
+	for (unsigned int level = 0; level < PT_LEVELS; level++) {
+		unsigned int shift = level_shift[level];
+		u64 entry = READ_ONCE(table[table_index(va, shift)]);
+		unsigned long page_mask;
+
+		if (!(entry & _PAGE_PRESENT))
+			return false;
+		if (shift != PAGE_SHIFT && (shift == PGDIR_SHIFT || !(entry & _PAGE_PSE))) {
+			table = entry_table(entry);
+			continue;
+		}
+		/* In a large-page entry bit 12 is PAT, not address: mask by the page size. */
+		page_mask = (1ul << shift) - 1;
+		if (pa)
+			*pa = (entry & PTE_PFN_MASK & ~page_mask) | (va & page_mask);
+		if (flags)
+			*flags = entry & PTE_FLAGS_MASK;
+		return true;
+	}
+	return false; /* not reached: the PT level always returns */
+}
+
+/* The returned entry stays valid until the tables are freed (free_user_page_tables for
+ * the user half; never for the kernel half). */
+pte_t *walk_pte(struct mm_struct *mm, unsigned long va, bool alloc)
+{
+	unsigned long irq;
+	pte_t *pte = NULL;
+
+	BUG_ON_MSG(alloc && is_kernel_addr(va) && mm != &init_mm,
+		   "walk_pte: kernel address 0x%lx through %s; kernel tables go through init_mm",
+		   va, mm->name);
+	irq = spin_lock_irqsave(&pgtable_lock);
+	if (walk(mm, va, alloc, &pte))
+		pte = NULL;
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return pte;
+}
+
+/* ---- whole address spaces --------------------------------------------------------- */
+
+/*
+ * The kernel half is copied, not rebuilt: 256 pointers to the shared PDPTs. They never
+ * change after paging_init, so the copy can never go stale.
+ */
+pgd_t *pgd_alloc(void)
+{
+	struct page *page = alloc_page(__GFP_ZERO);
+	pgd_t *pgd;
+
+	if (!page)
+		return NULL;
+	pgd = page_address(page);
+	memcpy(&pgd[KERNEL_PGD_FIRST], &init_mm.pgd[KERNEL_PGD_FIRST],
+	       (PTRS_PER_TABLE - KERNEL_PGD_FIRST) * sizeof(pgd_t));
+	return pgd;
+}
+
+bool pgd_kernel_half_matches(const pgd_t *pgd)
+{
+	return !memcmp(&pgd[KERNEL_PGD_FIRST], &init_mm.pgd[KERNEL_PGD_FIRST],
+		       (PTRS_PER_TABLE - KERNEL_PGD_FIRST) * sizeof(pgd_t));
+}
+
+static bool user_half_empty(const pgd_t *pgd)
+{
+	for (unsigned int i = 0; i < USER_PGD_PTRS; i++) {
+		if (pgd[i] & _PAGE_PRESENT)
+			return false;
+	}
+	return true;
+}
+
+void pgd_free(pgd_t *pgd)
+{
+	BUG_ON_MSG(pgd == init_mm.pgd, "pgd_free: init_mm's PML4 is never freed");
+	BUG_ON_MSG(__pa(pgd) == (read_cr3() & PTE_PFN_MASK),
+		   "pgd_free: PML4 0x%lx is loaded in CR3; switch away first",
+		   (unsigned long)__pa(pgd));
+	BUG_ON_MSG(!user_half_empty(pgd),
+		   "pgd_free: user page tables still attached; free_user_page_tables first");
+	BUG_ON_MSG(!pgd_kernel_half_matches(pgd),
+		   "pgd_free: kernel half of PML4 0x%lx differs from init_mm's (corrupted)",
+		   (unsigned long)__pa(pgd));
+	free_pages((unsigned long)pgd, 0);
+}
+
+/* Free a table whose entries index at `shift`, and every table below it. Leaves (PT
+ * entries, large pages) map frames the caller owns: those are not freed. */
+static void free_table_tree(u64 *table, unsigned int shift)
+{
+	if (shift > PAGE_SHIFT) {
+		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+			u64 entry = table[i];
+
+			if ((entry & _PAGE_PRESENT) && !(entry & _PAGE_PSE))
+				free_table_tree(entry_table(entry), shift - 9);
+		}
+	}
+	free_pages((unsigned long)table, 0);
+}
+
+/*
+ * Each slot is detached and flushed before its tables go back to the buddy allocator:
+ * if mm is loaded, the CPU's paging-structure caches may still point into them, and a
+ * freed page may be reused at once.
+ */
+void free_user_page_tables(struct mm_struct *mm)
+{
+	unsigned long irq = spin_lock_irqsave(&pgtable_lock);
+
+	for (unsigned int i = 0; i < USER_PGD_PTRS; i++) {
+		pgd_t entry = mm->pgd[i];
+
+		if (!(entry & _PAGE_PRESENT))
+			continue;
+		mm->pgd[i] = 0;
+		flush_tlb_mm(mm);
+		free_table_tree(entry_table(entry), PUD_SHIFT);
+	}
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+}

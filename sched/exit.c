@@ -1,0 +1,61 @@
+/*
+ * sched/exit.c - a task ends: exit_mm() and do_exit().
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
+#include "kernel/panic.h"
+#include "mm/mm_struct.h"
+#include "sched/process.h"
+#include "sched/sched.h"
+
+void task_exit_notify(struct task_struct *task);
+void init_exited(int status); /* kernel/main.c */
+
+/*
+ * exit_mm - the task gives up its address space, at exit or to become anonymous for a
+ * while (as bdflush once did). It keeps the address space loaded as a lazy user, with
+ * an mm_count reference taken first, then drops its real reference. If that was the
+ * last real user, exit_mmap tears the user half down right here while CR3 still points
+ * at the PML4: the "zombie" address space, alive for its lazy user until the next
+ * switch drops that reference.
+ */
+void exit_mm(void)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *mm = tsk->mm;
+	unsigned long flags;
+
+	if (!mm)
+		return;
+	BUG_ON_MSG(mm != tsk->active_mm, "exit_mm(%s): mm %s but active_mm %s", tsk->comm,
+		   mm->name, tsk->active_mm ? tsk->active_mm->name : "NULL");
+	mmgrab(mm);
+	flags = local_irq_save(); /* mm and the lazy state change together */
+	tsk->mm = NULL;
+	enter_lazy_tlb(mm, tsk);
+	local_irq_restore(flags);
+	mmput(mm);
+}
+
+/*
+ * do_exit - end the calling task. Its stack is freed by finish_task_switch after the
+ * switch away (it is the stack we are running on now), its struct when the last
+ * reference goes.
+ */
+void do_exit(int code)
+{
+	struct task_struct *tsk = current;
+
+	BUG_ON_MSG(tsk->flags & PF_IDLE, "do_exit: the idle task cannot exit");
+	tsk->flags |= PF_EXITING;
+	if (tsk->pid == 1)
+		init_exited(code);
+	exit_mm();
+	tsk->exit_code = code;
+	local_irq_disable();
+	exit_notify_parent(tsk);
+	task_exit_notify(tsk);
+	tsk->state = TASK_DEAD;
+	schedule();
+	panic("do_exit: dead task %s (pid %d) was scheduled again", tsk->comm, tsk->pid);
+}

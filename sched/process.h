@@ -1,0 +1,56 @@
+/*
+ * sched/process.h - user processes: fork, clone, exec, exit status, wait, fault kills.
+ *
+ * A process is a task with an address space that runs in ring 3. Its user registers
+ * live in the trap frame at the top of its kernel stack (task_pt_regs), built by every
+ * entry from ring 3 (interrupts, exceptions and SYSCALL alike).
+ */
+#ifndef SCHED_PROCESS_H
+#define SCHED_PROCESS_H
+
+#include "arch/x86_64/trap.h"
+#include "sched/sched.h"
+
+/* Linux's signal numbers for the faults that kill a process. */
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGSEGV 11
+
+#define CLONE_VM 0x00000100 /* share the address space: a thread */
+
+/* Wait statuses, as Linux encodes them. */
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_SIGNALED(sig) ((sig) & 0x7f)
+
+#define USER_STACK_TOP 0x00007ffffff00000ul /* below it: the main thread's stack */
+#define USER_STACK_SIZE (8ul << 20)
+#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_SIZE - (1ul << 30))
+
+static inline struct trap_frame *task_pt_regs(struct task_struct *task)
+{
+	return (struct trap_frame *)task->stack.top - 1;
+}
+
+/* fork (flags 0) or clone (CLONE_VM, with the child's stack pointer); child's pid or
+ * -errno. */
+long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *tf);
+/* Replace the calling task's program with the module `name`; 0 or -errno (on success
+ * the trap frame now enters the new program). argv is a kernel array of strings. */
+int do_execve(const char *name, const char *const *argv, int argc, struct trap_frame *tf);
+/* Switch the calling task to a ready-made mm and make tf enter it (exec's last half;
+ * also used by tests that build a tiny program by hand). Consumes the mm_users ref. */
+void exec_prepared_mm(struct mm_struct *mm, const char *name, u64 entry, u64 sp,
+		      unsigned long end_of_data, struct trap_frame *tf);
+/* Start pid 1 (or any first program) from a kernel thread; returns only on failure. */
+int kernel_execve(const char *name, const char *const *argv, int argc);
+/* wait4: reap a child (pid > 0: that one; -1: any); returns its pid, -ECHILD. */
+long do_wait(pid_t pid, int *status, bool nohang);
+/* Kill the current process for a fault: print the Linux-style line, exit with sig. */
+void force_sig_fault(struct trap_frame *tf, int sig, const char *what, unsigned long addr)
+	__noreturn;
+/* Called by do_exit for a process: orphan children, notify the parent. */
+void exit_notify_parent(struct task_struct *tsk);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * sched/sched.h - tasks and the scheduler.
+ *
+ * A task is a kernel stack plus a struct task_struct. Every task runs in the kernel
+ * (real tasks may later also run in ring 3); the scheduler is round-robin with time
+ * slices, preemptive: the timer tick sets need_resched, and the kernel switches when an
+ * interrupt returns to preemptible code or when a task blocks or yields.
+ *
+ * The address-space side of a switch (mm, active_mm, the two counters, CR3) is the
+ * subject of this kernel: see sched/core.c (context_switch), docs/active_mm.md and
+ * ../shared/reference/active_mm.md.
+ */
+#ifndef SCHED_SCHED_H
+#define SCHED_SCHED_H
+
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/percpu.h"
+#include "kernel/atomic.h"
+#include "kernel/list.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "mm/vmalloc.h"
+
+#define TASK_COMM_LEN 16
+#define HZ 100 /* timer ticks per second: the one place this is set */
+#define SCHED_TIMESLICE_TICKS 5 /* round-robin slice: 50 ms */
+
+/* task->state */
+#define TASK_RUNNING 0x0
+#define TASK_INTERRUPTIBLE 0x1
+#define TASK_UNINTERRUPTIBLE 0x2
+#define TASK_DEAD 0x80 /* exited; its stack goes in finish_task_switch */
+
+/* task->flags (Linux's values) */
+#define PF_IDLE 0x00000002 /* the idle task of a CPU */
+#define PF_EXITING 0x00000004 /* in do_exit */
+#define PF_KTHREAD 0x00200000 /* a kernel thread: never has an mm of its own */
+
+typedef int pid_t;
+
+struct thread_struct {
+	u64 sp; /* saved kernel stack pointer while switched out (switch_to) */
+};
+
+struct task_struct {
+	/* Scheduling: protected by the runqueue lock. */
+	volatile long state;
+	unsigned int flags;
+	bool on_rq; /* queued on (or running from) a runqueue */
+	int cpu;
+	int time_slice; /* ticks left */
+	struct list_head run_list; /* runqueue link */
+
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+
+	/*
+	 * The address space. mm: the task's own (NULL for kernel threads and for a task
+	 * that gave its up). active_mm: the one in use while it runs; == mm when mm is set;
+	 * borrowed while a task with mm == NULL runs; NULL while such a task is not running
+	 * (the lazy reference travels with the CPU). Written only with interrupts off.
+	 */
+	struct mm_struct *mm;
+	struct mm_struct *active_mm;
+
+	struct kstack stack; /* guarded kernel stack (mm/vmalloc.c) */
+	struct thread_struct thread;
+
+	/* Lifetime: usage counts references to the struct (the task itself while alive,
+	 * kthread_stop and wait callers). The stack is freed when the task is dead and
+	 * switched away from; the struct when usage reaches zero. */
+	atomic_t usage;
+	int exit_code;
+	struct list_head tasks; /* all tasks, for invariant checks (task_list_lock) */
+
+	/* Kernel threads. */
+	int (*threadfn)(void *data);
+	void *data;
+	bool should_stop; /* kthread_stop asked this thread to return */
+	bool exited; /* do_exit finished: exit_code is final */
+
+	/* Sleeping. */
+	u64 wake_at_tick; /* msleep: the jiffies value to wake at */
+	struct list_head sleep_list;
+
+	/* Processes (user space; sched/process.c). Protected by the process lock. */
+	struct task_struct *parent; /* NULL for kernel threads and orphans */
+	struct list_head children; /* processes this one forked, until it reaps them */
+	struct list_head sibling; /* link in parent->children */
+	bool forked; /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
+	int kill_signal; /* nonzero: a fault killed it; exits with this signal */
+	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
+	unsigned long mmap_base; /* next address mmap tries (grows down) */
+
+	bool user_fpu; /* runs user code: its FPU state is saved and restored on switches */
+	struct fpu_state fpu; /* user FPU/SSE registers while switched out */
+};
+
+struct rq {
+	spinlock_t lock;
+	struct list_head queue; /* runnable tasks, not including curr */
+	unsigned int nr_running; /* queued + curr (if not idle) */
+	struct task_struct *curr;
+	struct task_struct *idle;
+	/*
+	 * prev_mm: the mm a kernel thread borrowed, parked here by context_switch when the
+	 * CPU switches to a real task, and mmdrop()ped by finish_task_switch once the switch
+	 * is complete and the old page tables are no longer loaded. NULL outside a switch.
+	 */
+	struct mm_struct *prev_mm;
+	/* Set by tests: run this hook inside finish_task_switch, before the mmdrop. */
+	void (*finish_hook)(struct rq *rq, struct task_struct *prev);
+};
+
+extern volatile u64 jiffies;
+extern bool lazy_tlb_enabled; /* false with the boot option `nolazytlb` */
+
+/* Bring-up: the boot context becomes swapper/0 (pid 0), lazy on init_mm. */
+void sched_init(void);
+
+/* The scheduler proper (sched/core.c). */
+void schedule(void);
+void yield(void);
+void scheduler_tick(void); /* from the timer interrupt */
+void wake_up_process(struct task_struct *task);
+/* Called when an interrupt returns to kernel code: schedule if needed and allowed. */
+void preempt_schedule_irq(void);
+struct rq *this_rq(void);
+void context_switch(struct rq *rq, struct task_struct *prev, struct task_struct *next);
+void finish_task_switch(struct task_struct *prev);
+
+/* Preemption. */
+static inline void preempt_disable(void)
+{
+	this_cpu()->preempt_count++;
+	barrier();
+}
+
+void preempt_enable(void);
+static inline int preempt_count(void)
+{
+	return this_cpu()->preempt_count;
+}
+
+static inline bool need_resched(void)
+{
+	return READ_ONCE(this_cpu()->need_resched);
+}
+
+/* Tasks (sched/task.c). */
+struct task_struct *task_alloc(const char *name, unsigned int flags);
+void get_task_struct(struct task_struct *task);
+void put_task_struct(struct task_struct *task);
+/* Call fn(task, arg) for every task alive (interrupts off, task list locked). */
+void for_each_task(void (*fn)(struct task_struct *task, void *arg), void *arg);
+unsigned long nr_tasks(void);
+
+/* Kernel threads (sched/kthread.c). */
+struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, const char *name);
+struct task_struct *kthread_run(int (*threadfn)(void *data), void *data, const char *name);
+/* Start a task that owns mm (taking over the caller's mm_users reference), running
+ * threadfn in kernel mode on mm; wait for it with task_wait_exit. */
+struct task_struct *user_task_run(int (*threadfn)(void *data), void *data, const char *name,
+				  struct mm_struct *mm);
+/* Ask the thread to stop, wait for it to exit, reap it; returns its exit code. */
+int kthread_stop(struct task_struct *task);
+bool kthread_should_stop(void);
+/* Wait for task to exit (holding a usage reference taken by the caller); exit code. */
+int task_wait_exit(struct task_struct *task);
+void kthread_use_mm(struct mm_struct *mm);
+void kthread_unuse_mm(struct mm_struct *mm);
+
+/* Exit (sched/exit.c). */
+void do_exit(int code) __noreturn;
+void exit_mm(void);
+
+/* Sleeping (sched/sleep.c). */
+void msleep(unsigned int ms);
+
+/* The idle loop of swapper/0 (never returns). */
+void cpu_idle(void) __noreturn;
+
+#endif

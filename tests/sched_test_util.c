@@ -1,0 +1,155 @@
+/*
+ * tests/sched_test_util.c - see tests/sched_test_util.h.
+ */
+#include "arch/x86_64/page.h"
+#include "arch/x86_64/uaccess.h"
+#include "kernel/printk.h"
+#include "mm/mm_struct.h"
+#include "tests/sched_test_util.h"
+
+int real_worker(void *arg)
+{
+	struct worker_args *w = arg;
+	volatile unsigned long *user = (volatile unsigned long *)TEST_USER_BASE;
+	bool ok = true;
+
+	/* A kernel-mode task touching its user half: allowed only inside a user-access
+	 * window when SMAP is on. */
+	user_access_begin();
+	for (int i = 0; i < TEST_USER_PAGES; i++)
+		user[i * PAGE_SIZE / sizeof(long)] = w->pattern + i;
+	user_access_end();
+	for (int y = 0; y < w->yields; y++) {
+		yield();
+		w->progress++;
+		user_access_begin();
+		for (int i = 0; i < TEST_USER_PAGES; i++)
+			ok &= user[i * PAGE_SIZE / sizeof(long)] == w->pattern + i;
+		user_access_end();
+	}
+	w->touched_ok = ok;
+	return ok ? 0 : 1;
+}
+
+int yielding_kthread(void *arg)
+{
+	struct worker_args *w = arg;
+
+	for (int y = 0; y < w->yields; y++) {
+		yield();
+		w->progress++;
+	}
+	return 0;
+}
+
+struct mm_struct *make_test_mm(const char *name)
+{
+	struct mm_struct *mm = mm_alloc(name);
+
+	if (!mm)
+		return NULL;
+	if (mm_map_anon(mm, TEST_USER_BASE, TEST_USER_PAGES * PAGE_SIZE, VM_READ | VM_WRITE)) {
+		mmput(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+void settle_lazy_mm(void)
+{
+	static struct mm_struct *keeper;
+
+	if (!keeper)
+		keeper = mm_alloc("lazy-keeper"); /* its one real reference is never dropped */
+	if (!keeper || current->mm)
+		return;
+	kthread_use_mm(keeper); /* drops the reference on the mm we were borrowing */
+	kthread_unuse_mm(keeper);
+}
+
+enum switch_case switch_case_of(const struct switch_record *r)
+{
+	if (!r->next_is_real)
+		return r->prev_is_real ? SWITCH_REAL_TO_KTHREAD : SWITCH_KTHREAD_TO_KTHREAD;
+	if (!r->prev_is_real)
+		return SWITCH_KTHREAD_TO_REAL;
+	return r->prev_active_mm == r->next_mm ? SWITCH_REAL_TO_REAL_SAME_MM
+					       : SWITCH_REAL_TO_REAL_OTHER_MM;
+}
+
+static int broken(const struct switch_record *r, const char *rule)
+{
+	printk("    # switch pid %d -> pid %d breaks: %s\n", r->prev_pid, r->next_pid, rule);
+	return 1;
+}
+
+static int check_to_kthread(const struct switch_record *r)
+{
+	int bad = 0;
+
+	if (!lazy_tlb_enabled && r->prev_is_real) {
+		if (r->next_active_mm != &init_mm)
+			bad += broken(r, "nolazytlb: a kthread after a real task must load init_mm");
+		return bad;
+	}
+	if (r->next_active_mm != r->prev_active_mm)
+		bad += broken(r, "the kthread must borrow prev's active_mm");
+	if (r->cr3_writes_delta || r->cr3_at_finish != r->cr3_before)
+		bad += broken(r, "switching to a kthread must not write CR3");
+	if (r->prev_is_real && r->lazy_count_after != r->lazy_count_before + 1)
+		bad += broken(r, "real -> kthread must mmgrab the borrowed mm (mm_count + 1)");
+	if (!r->prev_is_real && r->lazy_count_after != r->lazy_count_before)
+		bad += broken(r, "kthread -> kthread must hand the reference over unchanged");
+	if (r->prev_mm_parked)
+		bad += broken(r, "nothing may be parked in rq->prev_mm");
+	return bad;
+}
+
+static int check_to_real(const struct switch_record *r)
+{
+	int bad = 0;
+	bool must_write = r->prev_active_mm != r->next_mm;
+
+	if ((r->cr3_at_finish & PTE_PFN_MASK) != r->next_pgd_pa)
+		bad += broken(r, "after the switch CR3 must hold next's PML4");
+	if (r->next_active_mm != r->next_mm)
+		bad += broken(r, "a real task's active_mm must be its mm");
+	if (r->cr3_writes_delta != (must_write ? 1u : 0u))
+		bad += broken(r, must_write ? "a different mm needs one CR3 write"
+					    : "the same mm must not write CR3");
+	if (r->prev_is_real) {
+		if (r->prev_mm_parked || r->lazy_count_after != r->lazy_count_before)
+			bad += broken(r, "real -> real must not change any count");
+		return bad;
+	}
+	if (r->prev_mm_parked != r->prev_active_mm)
+		bad += broken(r, "kthread -> real must park the borrowed mm in rq->prev_mm");
+	if (r->lazy_count_at_finish != r->lazy_count_before)
+		bad += broken(r, "the borrowed reference was dropped before the switch");
+	if (!r->lazy_mm_freed && r->lazy_count_after != r->lazy_count_before - 1)
+		bad += broken(r, "finish_task_switch must drop the borrowed reference");
+	if (r->lazy_mm_freed && r->lazy_count_before != 1)
+		bad += broken(r, "the borrowed mm was freed while references remained");
+	return bad;
+}
+
+int switch_record_violations(const struct switch_record *r)
+{
+	return r->next_is_real ? check_to_real(r) : check_to_kthread(r);
+}
+
+int switch_trace_violations(unsigned int counts[SWITCH_NR_CASES])
+{
+	unsigned int n = switch_trace.count < SWITCH_TRACE_LEN ? switch_trace.count
+							      : SWITCH_TRACE_LEN;
+	int bad = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct switch_record *r = &switch_trace.records[i];
+
+		bad += switch_record_violations(r);
+		if (counts)
+			counts[switch_case_of(r)]++;
+	}
+	return bad;
+}

@@ -1,0 +1,140 @@
+/*
+ * tests/user_mode_test.c - ring 3 without any loader: hand-assembled programs.
+ *
+ * A kernel thread builds an address space holding a few bytes of machine code and
+ * execs into it (exec_prepared_mm + return_to_user), exactly as execve ends. The code
+ * makes syscalls and exits; the test reads the exit status. This checks the SYSCALL
+ * entry, SYSRET/IRET return, the syscall table and the fault-kills-the-process path,
+ * independently of the ELF loader and the user runtime.
+ */
+#include "arch/x86_64/page.h"
+#include "arch/x86_64/syscall.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+#include "mm/mm_struct.h"
+#include "mm/pgtable.h"
+#include "sched/process.h"
+#include "tests/ktest.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
+#include "tests/sched_test_util.h"
+
+#define CODE_VA 0x400000ul
+#define STACK_VA 0x7ff000ul /* one page of stack below 0x800000 */
+
+struct user_program {
+	const u8 *code;
+	size_t len;
+};
+
+static int run_program_thread(void *arg)
+{
+	const struct user_program *prog = arg;
+	struct mm_struct *mm = mm_alloc("handmade");
+	phys_addr_t pa;
+	u64 flags;
+
+	if (!mm || mm_map_anon(mm, CODE_VA, PAGE_SIZE, VM_READ | VM_EXEC) ||
+	    mm_add_vma(mm, STACK_VA, PAGE_SIZE, VM_READ | VM_WRITE) ||
+	    !translate(mm, CODE_VA, &pa, &flags))
+		return -ENOMEM;
+	memcpy(__va(pa), prog->code, prog->len);
+	exec_prepared_mm(mm, "handmade", CODE_VA, STACK_VA + PAGE_SIZE, CODE_VA + PAGE_SIZE,
+			 task_pt_regs(current));
+	return_to_user(task_pt_regs(current));
+}
+
+/* Run prog in ring 3 and return its wait status. */
+static int run_program(const u8 *code, size_t len)
+{
+	struct user_program prog = { code, len };
+	struct task_struct *task = kthread_run(run_program_thread, &prog, "handmade");
+
+	return task ? task_wait_exit(task) : -ENOMEM;
+}
+
+/* mov $39,%eax; syscall (getpid); mov %eax,%edi; mov $60,%eax; syscall (exit) */
+static const u8 exit_with_pid[] = { 0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0x89, 0xc7,
+				    0xb8, 60, 0, 0, 0, 0x0f, 0x05 };
+
+KTEST(user_mode, syscall_getpid_and_exit)
+{
+	int status = run_program(exit_with_pid, sizeof(exit_with_pid));
+
+	/* The status holds the low byte of the pid the program got from getpid(). */
+	KEXPECT_GT(t, status, 0);
+	KEXPECT_EQ(t, status & 0x7f, 0); /* exited, not killed */
+	KEXPECT_NE(t, (status >> 8) & 0xff, 0);
+}
+
+/* mov $999,%eax; syscall; mov %eax,%edi; neg %edi; mov $60,%eax; syscall */
+static const u8 exit_with_enosys[] = { 0xb8, 0xe7, 0x03, 0, 0, 0x0f, 0x05, 0x89, 0xc7,
+				       0xf7, 0xdf, 0xb8, 60, 0, 0, 0, 0x0f, 0x05 };
+
+KTEST(user_mode, unknown_syscall_returns_enosys)
+{
+	KEXPECT_EQ(t, run_program(exit_with_enosys, sizeof(exit_with_enosys)),
+		   W_EXITCODE(ENOSYS));
+}
+
+/* ud2 */
+static const u8 invalid_opcode[] = { 0x0f, 0x0b };
+
+KTEST(user_mode, invalid_opcode_kills_with_sigill)
+{
+	KEXPECT_EQ(t, run_program(invalid_opcode, sizeof(invalid_opcode)), W_SIGNALED(SIGILL));
+}
+
+/* hlt: privileged in ring 3, #GP */
+static const u8 privileged[] = { 0xf4 };
+
+KTEST(user_mode, privileged_instruction_kills_with_sigsegv)
+{
+	KEXPECT_EQ(t, run_program(privileged, sizeof(privileged)), W_SIGNALED(SIGSEGV));
+}
+
+KTEST(user_mode, kernel_survives_and_frees_everything)
+{
+	unsigned long free_before, structs_before;
+
+	settle_lazy_mm();
+	kmem_cache_shrink_all();
+	free_before = nr_free_pages();
+	structs_before = mm_structs_in_use();
+	for (int i = 0; i < 20; i++) {
+		KEXPECT_EQ(t, run_program(invalid_opcode, sizeof(invalid_opcode)),
+			   W_SIGNALED(SIGILL));
+		KEXPECT_GT(t, run_program(exit_with_pid, sizeof(exit_with_pid)), 0);
+	}
+	settle_lazy_mm();
+	kmem_cache_shrink_all();
+	KEXPECT_EQ(t, mm_structs_in_use(), structs_before);
+	KEXPECT_EQ(t, nr_free_pages(), free_before);
+}
+
+/* movq $0, 0 : a NULL write */
+static const u8 null_write[] = { 0x48, 0xc7, 0x04, 0x25, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+KTEST(user_mode, null_write_kills_with_sigsegv)
+{
+	KEXPECT_EQ(t, run_program(null_write, sizeof(null_write)), W_SIGNALED(SIGSEGV));
+}
+
+/* push/pop through the demand-zero stack page, then exit(value popped + 1):
+ * push $41; pop %rdi; inc %edi; mov $60,%eax; syscall */
+static const u8 stack_demand_page[] = { 0x6a, 41, 0x5f, 0xff, 0xc7, 0xb8, 60, 0, 0, 0, 0x0f,
+					0x05 };
+
+KTEST(user_mode, stack_page_arrives_on_demand)
+{
+	KEXPECT_EQ(t, run_program(stack_demand_page, sizeof(stack_demand_page)), W_EXITCODE(42));
+}
+
+/* movabs $0xffffffff80100000,%rax; jmp *%rax : into the kernel half */
+static const u8 jump_to_kernel[] = { 0x48, 0xb8, 0x00, 0x00, 0x10, 0x80, 0xff, 0xff, 0xff, 0xff,
+				     0xff, 0xe0 };
+
+KTEST(user_mode, jump_into_kernel_kills_with_sigsegv)
+{
+	KEXPECT_EQ(t, run_program(jump_to_kernel, sizeof(jump_to_kernel)), W_SIGNALED(SIGSEGV));
+}

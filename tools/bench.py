@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""
+tools/bench.py - boot sublet's in-kernel benchmarks under QEMU and print one table.
+
+`make bench` runs this. The kernel, booted with `bench` on its command line, runs every
+KBENCH (kernel/bench.h) and prints lines of the form
+
+    # bench: <name> <ticks per op> <what one op is> | <note>
+
+then ends QEMU through the isa-debug-exit port. Under `-icount shift=0` QEMU advances
+the TSC by one per guest instruction, so ticks are instructions: deterministic, the
+same on any host, whatever its load. Three boots, as many at once as the host has CPUs:
+
+    lazy        `bench`            at 128M   the main column
+    nolazytlb   `bench nolazytlb`  at 128M   kernel threads load init_mm eagerly
+    8G          `bench`            at 8G     mm_init's cost with much more memory
+
+With --host-time, two more boots without -icount give the scheduler rows in host TSC
+cycles, which is where the cost of a CR3 write under TCG shows (see HOST_TIME_BOOTS).
+
+The table (markdown) has one row per benchmark with instructions per operation in
+each mode, and the notes: CR3 writes per 1000 switches for the scheduler rows (from the
+kernel's per-CPU counters), the kernel's own note otherwise. A boot that panics, times
+out or ends without its "# bench: end" line is reported, with its log, and makes the
+exit status 1; the rows it did print still appear. Standard library only. See
+docs/benchmarks.md.
+"""
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+ICOUNT_ARGS = ("-icount", "shift=0")
+QEMU_ARGS = ("-cpu", "max", "-smp", "1", "-display", "none", "-serial", "stdio", "-no-reboot",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04")
+BENCH_EXIT_PASS = (0x10 << 1) | 1  # QEMU_EXIT_PASS written to the exit port
+
+BENCH_LINE = re.compile(r"^# bench: (\S+) (\d+) (.*?)(?: \| (.*))?\s*$")
+BENCH_END = "# bench: end"
+PANIC_TEXT = "Kernel panic - not syncing"
+
+# (key, command line, memory, icount): the boots, in the order their columns appear.
+BOOTS = (
+    ("lazy", "bench", "128M", True),
+    ("nolazytlb", "bench nolazytlb", "128M", True),
+    ("8G", "bench", "8G", True),
+)
+# With --host-time: the same two modes without -icount. The TSC then follows the host's
+# clock, so ticks measure what the emulation costs in time (a CR3 write flushes QEMU's
+# software TLB, and every page touched afterwards is looked up again): noisy, and
+# dependent on the host, but the only way to see that cost at all.
+HOST_TIME_BOOTS = (
+    ("lazy-host", "bench", "128M", False),
+    ("nolazytlb-host", "bench nolazytlb", "128M", False),
+)
+SCHED_PREFIX = "sched_switch_"
+
+# Rows in this order first (the scheduler, then the memory rows the issue names); any
+# other benchmark the kernel prints follows, in the kernel's order.
+ROW_ORDER = (
+    "sched_switch_kthreads",
+    "sched_switch_threads",
+    "sched_switch_processes",
+    "sched_switch_real_kthread",
+    "sched_switch_kthreads_traced",
+    "page_alloc_order0",
+    "page_alloc_order4",
+    "kmalloc_kfree_64",
+)
+CR3_NOTE = re.compile(r"CR3 writes per 1000 switches: (\d+)")
+
+
+class Boot:
+    """One QEMU boot of the benchmark kernel and what it printed."""
+
+    def __init__(self, key, cmdline, mem, icount, iso, log_path):
+        self.key, self.cmdline, self.mem, self.icount = key, cmdline, mem, icount
+        self.iso, self.log_path = iso, log_path
+        self.results = {}  # name -> (ticks, what, note)
+        self.order = []
+        self.error = None
+        self.seconds = 0.0
+
+    def command(self, qemu):
+        icount = list(ICOUNT_ARGS) if self.icount else []
+        return [qemu, "-m", self.mem] + icount + list(QEMU_ARGS) + ["-cdrom", self.iso]
+
+    def run(self, qemu, timeout):
+        cmd = self.command(qemu)
+        start = time.monotonic()
+        try:
+            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=timeout)
+            output, status = done.stdout, done.returncode
+        except subprocess.TimeoutExpired as err:
+            output, status = err.stdout or b"", None
+        except OSError as err:
+            self.error = f"cannot run {qemu}: {err}"
+            return
+        self.seconds = time.monotonic() - start
+        text = output.decode("utf-8", errors="replace")
+        with open(self.log_path, "w") as log:
+            log.write(f"# command: {shlex.join(cmd)}\n{text}")
+        self.parse(text.splitlines())
+        self.judge(text, status, timeout)
+
+    def parse(self, lines):
+        for line in lines:
+            m = BENCH_LINE.match(line.strip("\r"))
+            if m:
+                name = m.group(1)
+                if name not in self.results:
+                    self.order.append(name)
+                self.results[name] = (int(m.group(2)), m.group(3), m.group(4) or "")
+
+    def judge(self, text, status, timeout):
+        if status is None:
+            self.error = f"timed out after {timeout} s"
+        elif PANIC_TEXT in text:
+            panic = next(l for l in text.splitlines() if PANIC_TEXT in l)
+            self.error = f"kernel panic: {panic.strip()}"
+        elif BENCH_END not in text:
+            self.error = f"QEMU exited (status {status}) before '{BENCH_END}'"
+        elif status != BENCH_EXIT_PASS:
+            self.error = f"QEMU exit status {status}, expected {BENCH_EXIT_PASS}"
+
+
+def make_iso(mkiso, elf, iso, cmdline):
+    done = subprocess.run([mkiso, elf, iso, cmdline], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"bench: {mkiso} failed for '{cmdline}':\n{done.stdout}{done.stderr}")
+
+
+def cell(boot, name):
+    result = boot.results.get(name)
+    return f"{result[0]:,}" if result else "–"
+
+
+def cr3_note(boots, name):
+    parts = []
+    for boot in boots:
+        result = boot.results.get(name)
+        m = CR3_NOTE.search(result[2]) if result else None
+        if m:
+            parts.append(f"{boot.key} {m.group(1)}")
+    return "CR3 writes/1000 switches: " + ", ".join(parts) if parts else ""
+
+
+def describe(boots, name):
+    """The 'what' text of a row, from whichever boot printed it."""
+    for boot in boots:
+        if name in boot.results:
+            return boot.results[name][1]
+    return ""
+
+
+def table(boots):
+    lazy, nolazy, big = boots[:3]
+    names = [n for n in ROW_ORDER if any(n in b.results for b in boots)]
+    for boot in boots:
+        names += [n for n in boot.order if n not in names and n != "mm_init"]
+    rows = ["| benchmark | instructions/op (lazy) | instructions/op (nolazytlb) | notes |",
+            "|---|---:|---:|---|"]
+    for name in names:
+        note = cr3_note((lazy, nolazy), name)
+        if not note:
+            kernel_note = next((b.results[name][2] for b in boots
+                                if name in b.results and b.results[name][2]), "")
+            note = kernel_note
+        what = describe(boots, name)
+        notes = "; ".join(x for x in (what, note) if x)
+        rows.append(f"| {name} | {cell(lazy, name)} | {cell(nolazy, name)} | {notes} |")
+    rows.append(f"| mm_init, {lazy.mem} | {cell(lazy, 'mm_init')} | {cell(nolazy, 'mm_init')} "
+                f"| whole mm_init at boot, {lazy.mem} of RAM |")
+    rows.append(f"| mm_init, {big.mem} | {cell(big, 'mm_init')} | – "
+                f"| whole mm_init at boot, {big.mem} of RAM |")
+    return "\n".join(rows)
+
+
+def host_time_table(boots):
+    """The scheduler rows in host TSC cycles (no -icount), lazy and nolazytlb."""
+    lazy, nolazy = boots
+    names = [n for n in ROW_ORDER if n.startswith(SCHED_PREFIX)]
+    rows = ["| benchmark (no -icount) | host TSC cycles/switch (lazy) "
+            "| host TSC cycles/switch (nolazytlb) | notes |", "|---|---:|---:|---|"]
+    for name in names:
+        rows.append(f"| {name} | {cell(lazy, name)} | {cell(nolazy, name)} "
+                    f"| {cr3_note((lazy, nolazy), name)} |")
+    return "\n".join(rows)
+
+
+def run_boots(boots, qemu, timeout, jobs):
+    """Run the boots, at most `jobs` at a time (each QEMU keeps one host CPU busy)."""
+    slots = threading.Semaphore(jobs)
+
+    def one(boot):
+        with slots:
+            boot.run(qemu, timeout)
+
+    threads = [threading.Thread(target=one, args=(b,)) for b in boots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def qemu_version(qemu):
+    try:
+        out = subprocess.run([qemu, "--version"], capture_output=True, text=True).stdout
+        return out.splitlines()[0] if out else "unknown"
+    except OSError:
+        return "unavailable"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--elf", default=os.path.join(REPO, "build", "sublet.elf"))
+    parser.add_argument("--out-dir", default=os.path.join(REPO, "build", "bench"),
+                        help="where the ISOs and boot logs go")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per boot")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="boots run at once (default: one per host CPU)")
+    parser.add_argument("--host-time", action="store_true",
+                        help="also boot without -icount and print the scheduler rows in "
+                             "host TSC cycles")
+    parser.add_argument("--mkiso", default=os.path.join(REPO, "tools", "mkiso.sh"))
+    parser.add_argument("--output", help="also write the table to this file")
+    args = parser.parse_args()
+    qemu = os.environ.get("QEMU", "qemu-system-x86_64")
+
+    if not os.path.exists(args.elf):
+        sys.exit(f"bench: no kernel at {args.elf} (build it first: make)")
+    os.makedirs(args.out_dir, exist_ok=True)
+    isos = {}
+    boots = []
+    for key, cmdline, mem, icount in BOOTS + (HOST_TIME_BOOTS if args.host_time else ()):
+        if cmdline not in isos:
+            isos[cmdline] = os.path.join(args.out_dir, cmdline.replace(" ", "-") + ".iso")
+            make_iso(args.mkiso, args.elf, isos[cmdline], cmdline)
+        boots.append(Boot(key, cmdline, mem, icount, isos[cmdline],
+                          os.path.join(args.out_dir, f"{key}.log")))
+
+    print(f"bench: {qemu_version(qemu)}; {len(boots)} boots, {max(1, args.jobs)} at a time, "
+          f"up to {args.timeout:.0f} s each; -icount shift=0: ticks = instructions",
+          flush=True)
+    run_boots(boots, qemu, args.timeout, max(1, args.jobs))
+
+    failed = False
+    for boot in boots:
+        state = f"FAILED: {boot.error}" if boot.error else "ok"
+        mode = "" if boot.icount else ", no -icount"
+        print(f"bench: boot '{boot.cmdline}' at {boot.mem}{mode}: {len(boot.results)} results, "
+              f"{boot.seconds:.1f} s, {state} (log {os.path.relpath(boot.log_path)})")
+        failed |= boot.error is not None
+    text = table(boots)
+    if args.host_time:
+        text += "\n\n" + host_time_table(boots[len(BOOTS):])
+    print()
+    print(text)
+    if args.output:
+        with open(args.output, "w") as out:
+            out.write(text + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

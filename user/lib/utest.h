@@ -1,0 +1,202 @@
+/*
+ * user/lib/utest.h - the test harness of sublet's user test programs (utest_*).
+ *
+ * The user-space twin of the kernel's tests/ktest.h: a test is a function registered
+ * with UTEST(name); the linker gathers the registrations (section .utest_cases, see
+ * user/user.ld) and user/lib/utest.c, which also provides main(), runs them in source
+ * order and prints one KTAP suite exactly as the kernel prints its own:
+ *
+ *       KTAP version 1
+ *       # Subtest: utest_basic
+ *       1..6
+ *       ok 1 getpid_is_stable
+ *       not ok 2 ...
+ *   # utest_basic: pass:5 fail:1 skip:0 total:6
+ *
+ * The program is started as `<name> <index>` by init's ktest mode, which prints the
+ * top-level "ok <index> <name>" line itself from the exit status (0: all passed, 1: a
+ * test failed). Without the index argument (run by hand, e.g. on a Linux host) the
+ * program prints a complete KTAP document instead, top-level lines included.
+ *
+ *   UTEST_SUITE(utest_basic);
+ *
+ *   UTEST(getpid_is_stable)
+ *   {
+ *           UEXPECT_GT(getpid(), 0);
+ *           UEXPECT_EQ(getpid(), getpid());
+ *   }
+ *
+ * UEXPECT_*() records a failure and carries on; UASSERT_*() records it and ends the test
+ * at once. USKIP("why") ends it as skipped. Failures print the same lines as the kernel's
+ * (file:line, the expressions and their values). Expectations work in the test program's
+ * own process; a forked child or a thread reports through its exit status instead: see
+ * utest_run_child(), whose child turns a failed expectation into status UTEST_CHILD_FAILED.
+ * See docs/userspace-programs.md.
+ */
+#ifndef USER_LIB_UTEST_H
+#define USER_LIB_UTEST_H
+
+#include <stdbool.h>
+
+#include "user/lib/stdio.h"
+#include "user/lib/string.h"
+#include "user/lib/syscall.h"
+
+/* One registered test (section .utest_cases). */
+struct utest_case {
+	const char *name;
+	void (*fn)(void);
+	const char *file;
+	int line; /* tests run in source order */
+};
+
+/* The exit status of a child (utest_run_child) or thread whose expectation failed. */
+#define UTEST_CHILD_FAILED 125
+
+/* main()'s arguments, for tests of the process start (user/lib/crt0.S). */
+extern int utest_argc;
+extern char **utest_argv;
+
+/* Name this program's suite: UTEST_SUITE(utest_basic); (once per program). */
+#define UTEST_SUITE(name) const char utest_suite_name[] = #name
+
+#define UTEST(name)                                                                      \
+	static void utest_fn_##name(void);                                               \
+	static const struct utest_case utest_case_##name                                 \
+		__attribute__((used, section(".utest_cases"), aligned(8))) = {           \
+			#name, utest_fn_##name, __FILE__, __LINE__                       \
+		};                                                                       \
+	static void utest_fn_##name(void)
+
+/* Reporting helpers used by the macros (user/lib/utest.c). */
+void utest_fail_int(const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, long long left, const char *right_expr, long long right,
+		    bool is_unsigned);
+void utest_fail_ptr(const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, const void *left, const char *right_expr,
+		    const void *right);
+void utest_fail_str(const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, const char *left, const char *right_expr,
+		    const char *right);
+void utest_fail_msg(const char *file, int line, bool assertion, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+/* Check a wait status: an exit with want_code (want_signal 0) or a death by
+ * want_signal. status < 0 is a -errno from fork/waitpid. Returns whether it matched. */
+bool utest_check_status(const char *file, int line, bool assertion, const char *expr,
+			int status, int want_signal, int want_code);
+/* End the running test (or, outside the harness's process, exit UTEST_CHILD_FAILED). */
+void utest_abort(void) __attribute__((noreturn));
+void utest_skip(const char *reason) __attribute__((noreturn));
+/* Print a "    # <test>: ..." diagnostic line inside the suite. */
+void utest_log(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/*
+ * Run fn(arg) in a forked child, wait for it and return its wait status (or -errno if
+ * fork or waitpid failed). The child exits with fn's value, or UTEST_CHILD_FAILED if an
+ * expectation failed in it; a fatal fault shows as a signal in the status.
+ */
+int utest_run_child(int (*fn)(void *), void *arg);
+
+#define UTEST_IS_UNSIGNED_(x) ((__typeof__(x))-1 > (__typeof__(x))0)
+
+#define UTEST_CMP_INT_(assertion, a, op, b)                                              \
+	do {                                                                             \
+		__typeof__(a) utest_l_ = (a);                                           \
+		__typeof__(a) utest_r_ = (__typeof__(a))(b);                            \
+		if (!(utest_l_ op utest_r_)) {                                          \
+			utest_fail_int(__FILE__, __LINE__, assertion, #op, #a,          \
+				       (long long)utest_l_, #b, (long long)utest_r_,    \
+				       UTEST_IS_UNSIGNED_(a));                          \
+			if (assertion)                                                   \
+				utest_abort();                                           \
+		}                                                                        \
+	} while (0)
+
+#define UEXPECT_EQ(a, b) UTEST_CMP_INT_(false, a, ==, b)
+#define UEXPECT_NE(a, b) UTEST_CMP_INT_(false, a, !=, b)
+#define UEXPECT_LT(a, b) UTEST_CMP_INT_(false, a, <, b)
+#define UEXPECT_LE(a, b) UTEST_CMP_INT_(false, a, <=, b)
+#define UEXPECT_GT(a, b) UTEST_CMP_INT_(false, a, >, b)
+#define UEXPECT_GE(a, b) UTEST_CMP_INT_(false, a, >=, b)
+#define UASSERT_EQ(a, b) UTEST_CMP_INT_(true, a, ==, b)
+#define UASSERT_NE(a, b) UTEST_CMP_INT_(true, a, !=, b)
+#define UASSERT_LT(a, b) UTEST_CMP_INT_(true, a, <, b)
+#define UASSERT_LE(a, b) UTEST_CMP_INT_(true, a, <=, b)
+#define UASSERT_GT(a, b) UTEST_CMP_INT_(true, a, >, b)
+#define UASSERT_GE(a, b) UTEST_CMP_INT_(true, a, >=, b)
+
+#define UTEST_BOOL_(assertion, cond, want)                                               \
+	do {                                                                             \
+		bool utest_c_ = !!(cond);                                               \
+		if (utest_c_ != (want)) {                                               \
+			utest_fail_msg(__FILE__, __LINE__, assertion,                   \
+				       "Expected %s to be %s", #cond,                   \
+				       (want) ? "true" : "false");                      \
+			if (assertion)                                                   \
+				utest_abort();                                           \
+		}                                                                        \
+	} while (0)
+
+#define UEXPECT_TRUE(c) UTEST_BOOL_(false, c, true)
+#define UEXPECT_FALSE(c) UTEST_BOOL_(false, c, false)
+#define UASSERT_TRUE(c) UTEST_BOOL_(true, c, true)
+#define UASSERT_FALSE(c) UTEST_BOOL_(true, c, false)
+
+#define UTEST_PTR_(assertion, a, op, b)                                                  \
+	do {                                                                             \
+		const void *utest_l_ = (const void *)(a);                               \
+		const void *utest_r_ = (const void *)(b);                               \
+		if (!(utest_l_ op utest_r_)) {                                          \
+			utest_fail_ptr(__FILE__, __LINE__, assertion, #op, #a,          \
+				       utest_l_, #b, utest_r_);                         \
+			if (assertion)                                                   \
+				utest_abort();                                           \
+		}                                                                        \
+	} while (0)
+
+#define UEXPECT_PTR_EQ(a, b) UTEST_PTR_(false, a, ==, b)
+#define UEXPECT_PTR_NE(a, b) UTEST_PTR_(false, a, !=, b)
+#define UASSERT_PTR_EQ(a, b) UTEST_PTR_(true, a, ==, b)
+#define UASSERT_PTR_NE(a, b) UTEST_PTR_(true, a, !=, b)
+#define UEXPECT_NULL(a) UTEST_PTR_(false, a, ==, NULL)
+#define UEXPECT_NOT_NULL(a) UTEST_PTR_(false, a, !=, NULL)
+#define UASSERT_NULL(a) UTEST_PTR_(true, a, ==, NULL)
+#define UASSERT_NOT_NULL(a) UTEST_PTR_(true, a, !=, NULL)
+
+#define UTEST_STR_(assertion, a, want_equal, b)                                          \
+	do {                                                                             \
+		const char *utest_l_ = (a);                                             \
+		const char *utest_r_ = (b);                                             \
+		bool utest_eq_ = utest_l_ && utest_r_ && !strcmp(utest_l_, utest_r_);   \
+		if (utest_eq_ != (want_equal)) {                                        \
+			utest_fail_str(__FILE__, __LINE__, assertion,                   \
+				       (want_equal) ? "==" : "!=", #a, utest_l_, #b,    \
+				       utest_r_);                                       \
+			if (assertion)                                                   \
+				utest_abort();                                           \
+		}                                                                        \
+	} while (0)
+
+#define UEXPECT_STREQ(a, b) UTEST_STR_(false, a, true, b)
+#define UEXPECT_STRNEQ(a, b) UTEST_STR_(false, a, false, b)
+#define UASSERT_STREQ(a, b) UTEST_STR_(true, a, true, b)
+
+/* Wait statuses: an exit with `code`, or a death by signal `sig`. */
+#define UEXPECT_EXITED(status, code)                                                     \
+	((void)utest_check_status(__FILE__, __LINE__, false, #status, status, 0, code))
+#define UASSERT_EXITED(status, code)                                                     \
+	((void)utest_check_status(__FILE__, __LINE__, true, #status, status, 0, code))
+#define UEXPECT_SIGNALED(status, sig)                                                    \
+	((void)utest_check_status(__FILE__, __LINE__, false, #status, status, sig, 0))
+
+/* Free-form failure with a printf-style message. */
+#define UEXPECT_FAIL(...) utest_fail_msg(__FILE__, __LINE__, false, __VA_ARGS__)
+#define UASSERT_FAIL(...)                                                                \
+	do {                                                                             \
+		utest_fail_msg(__FILE__, __LINE__, true, __VA_ARGS__);                  \
+		utest_abort();                                                           \
+	} while (0)
+
+#define USKIP(reason) utest_skip(reason)
+
+#endif

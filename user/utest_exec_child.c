@@ -1,0 +1,40 @@
+/*
+ * user/utest_exec_child.c - the program utest_exec execs, to check what execve passed.
+ *
+ * Exits with the status its first argument names if the arguments arrived intact and
+ * the process kept its pid across execve; otherwise with an EXEC_CHILD_BAD_* status
+ * (user/utest_exec_child.h) that utest_exec reports. Not a test suite: init's ktest mode
+ * does not run it on its own.
+ */
+#include "user/lib/stdio.h"
+#include "user/lib/string.h"
+#include "user/lib/syscall.h"
+#include "user/utest_exec_child.h"
+
+#define FRESH_DATA 0x5eed
+
+/* Initialised data: a fresh image has it as the file says, whatever the exec'ing
+ * process had at this address. */
+static volatile int fresh_data = FRESH_DATA;
+
+int main(int argc, char **argv)
+{
+	long status, pid;
+	int ok_status, ok_pid;
+
+	if (argc != 4) {
+		printf("    # %s: expected 3 arguments, got %d\n", EXEC_CHILD_NAME, argc - 1);
+		return EXEC_CHILD_BAD_ARGC;
+	}
+	if (strcmp(argv[3], EXEC_CHILD_MARKER))
+		return EXEC_CHILD_BAD_MARKER;
+	status = parse_long(argv[1], &ok_status);
+	pid = parse_long(argv[2], &ok_pid);
+	if (!ok_status || status < 0 || status >= EXEC_CHILD_BAD_ARGC)
+		return EXEC_CHILD_BAD_STATUS;
+	if (!ok_pid || pid != getpid())
+		return EXEC_CHILD_BAD_PID;
+	if (fresh_data != FRESH_DATA)
+		return EXEC_CHILD_BAD_DATA;
+	return (int)status;
+}

@@ -1,0 +1,357 @@
+/*
+ * user/utest_mem.c - a process's memory: the heap (brk), anonymous mappings (mmap,
+ * munmap), and the SSE registers the kernel must keep per task.
+ *
+ * New memory must read zero whoever used the frames before; unmapped memory must fault
+ * (checked in a child, which must die of SIGSEGV); bad arguments get -EINVAL, Linux's
+ * answer. The SSE tests keep values in every xmm register and in MXCSR across
+ * sched_yield() while another process does the same with other values: if the kernel
+ * did not save and restore the FPU state per task, one would see the other's.
+ */
+#include "user/lib/errno.h"
+#include "user/lib/utest.h"
+
+UTEST_SUITE(utest_mem);
+
+#define HEAP_PAGES 5
+#define MAP_PAGES 5
+#define LARGE_MAP_SIZE (64ul << 20)
+#define LARGE_MAP_STRIDE (4ul << 20)
+#define HUGE_LEN (1ul << 47) /* all of user space: can never fit */
+#define KERNEL_DIRECT_MAP 0xffff888000000000ul
+#define NON_CANONICAL 0x0000800000000000ul
+#define SSE_ROUNDS 200
+#define MXCSR_DEFAULT 0x1f80 /* all exceptions masked, round to nearest */
+#define MXCSR_RC_DOWN 0x2000 /* rounding control: toward -infinity */
+#define MXCSR_RC_ZERO 0x6000 /* rounding control: toward zero */
+#define SERIES_TERMS 2000
+#define BASEL_LIMIT 1.6449340668482264 /* pi^2 / 6, the sum of 1/i^2 */
+
+extern char _end[]; /* user/user.ld: the page-aligned end of bss */
+
+static unsigned long page_align_up(unsigned long x)
+{
+	return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+static unsigned char *map_anon(size_t len, int prot)
+{
+	return mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+/* Whether all of [p, p + len) reads zero; the first byte that does not, in *bad. */
+static int all_zero(const volatile unsigned char *p, size_t len, size_t *bad)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i]) {
+			*bad = i;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+UTEST(brk_query_is_stable_and_above_bss)
+{
+	char *cur = brk(NULL);
+
+	UEXPECT_FALSE(IS_ERR_VALUE(cur));
+	UEXPECT_PTR_EQ(brk(NULL), cur);
+	UEXPECT_GE((unsigned long)cur, (unsigned long)_end);
+}
+
+UTEST(brk_grows_with_zeroed_memory_and_shrinks)
+{
+	char *cur = brk(NULL);
+	/* Whole pages from a page boundary: the old break's own page may hold old data. */
+	unsigned char *base = (unsigned char *)page_align_up((unsigned long)cur);
+	size_t len = HEAP_PAGES * PAGE_SIZE, bad = 0;
+
+	UASSERT_PTR_EQ(brk(base + len), base + len);
+	UEXPECT_TRUE(all_zero(base, len, &bad));
+	memset(base, 0xa5, len);
+	UEXPECT_EQ(base[len - 1], 0xa5);
+
+	UEXPECT_PTR_EQ(brk(base), base); /* shrink: the pages go */
+	UEXPECT_PTR_EQ(brk(base + len), base + len); /* grow again: fresh zero pages */
+	UEXPECT_TRUE(all_zero(base, len, &bad));
+	UEXPECT_PTR_EQ(brk(cur), cur);
+}
+
+UTEST(brk_shrunk_pages_fault)
+{
+	char *cur = brk(NULL);
+	unsigned char *base = (unsigned char *)page_align_up((unsigned long)cur);
+	int status = -1;
+	pid_t pid;
+
+	UASSERT_PTR_EQ(brk(base + 2 * PAGE_SIZE), base + 2 * PAGE_SIZE);
+	base[PAGE_SIZE] = 1;
+	UASSERT_PTR_EQ(brk(base), base);
+	pid = fork();
+	if (pid == 0) {
+		base[PAGE_SIZE] = 2; /* no longer heap: must fault */
+		exit(0);
+	}
+	UASSERT_GT(pid, 0);
+	UEXPECT_EQ(waitpid(pid, &status, 0), pid);
+	UEXPECT_SIGNALED(status, SIGSEGV);
+	UEXPECT_PTR_EQ(brk(cur), cur);
+}
+
+UTEST(brk_refuses_bad_breaks)
+{
+	char *cur = brk(NULL);
+	int on_stack = 0;
+	unsigned char *map = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
+
+	UEXPECT_PTR_EQ(brk((void *)0x10000), cur); /* below the program */
+	UEXPECT_PTR_EQ(brk((void *)0x400000), cur); /* over the program's text */
+	UEXPECT_PTR_EQ(brk(&on_stack), cur); /* over the stack */
+	UEXPECT_PTR_EQ(brk((void *)NON_CANONICAL), cur);
+	UEXPECT_PTR_EQ(brk((void *)KERNEL_DIRECT_MAP), cur);
+	UASSERT_FALSE(IS_ERR_VALUE(map));
+	if ((char *)map > cur)
+		UEXPECT_PTR_EQ(brk(map + PAGE_SIZE), cur); /* over a mapping */
+	UEXPECT_PTR_EQ(brk(NULL), cur);
+	UEXPECT_EQ(munmap(map, PAGE_SIZE), 0);
+}
+
+UTEST(sbrk_moves_the_break)
+{
+	char *old = sbrk(0);
+
+	UEXPECT_PTR_EQ(sbrk(100), old);
+	UEXPECT_PTR_EQ(sbrk(0), old + 100);
+	old[99] = 1; /* the new bytes are usable */
+	UEXPECT_PTR_EQ(sbrk(-100), old + 100);
+	UEXPECT_PTR_EQ(sbrk(0), old);
+}
+
+UTEST(mmap_gives_zeroed_aligned_writable_memory)
+{
+	size_t len = MAP_PAGES * PAGE_SIZE, bad = 0;
+	unsigned char *p = map_anon(len, PROT_READ | PROT_WRITE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	UEXPECT_EQ((unsigned long)p % PAGE_SIZE, 0);
+	UEXPECT_GE((unsigned long)p, 0x10000);
+	UEXPECT_TRUE(all_zero(p, len, &bad));
+	memset(p, 0x3c, len);
+	UEXPECT_EQ(p[0], 0x3c);
+	UEXPECT_EQ(p[len - 1], 0x3c);
+	UEXPECT_EQ(munmap(p, len), 0);
+}
+
+UTEST(mmap_regions_are_distinct)
+{
+	unsigned char *a = map_anon(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+	unsigned char *b = map_anon(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(a));
+	UASSERT_FALSE(IS_ERR_VALUE(b));
+	UEXPECT_TRUE(a + 2 * PAGE_SIZE <= b || b + 2 * PAGE_SIZE <= a);
+	memset(a, 1, 2 * PAGE_SIZE);
+	memset(b, 2, 2 * PAGE_SIZE);
+	UEXPECT_EQ(a[2 * PAGE_SIZE - 1], 1);
+	UEXPECT_EQ(b[0], 2);
+	UEXPECT_EQ(munmap(a, 2 * PAGE_SIZE), 0);
+	UEXPECT_EQ(munmap(b, 2 * PAGE_SIZE), 0);
+}
+
+UTEST(mmap_large_region_is_usable)
+{
+	unsigned char *p = map_anon(LARGE_MAP_SIZE, PROT_READ | PROT_WRITE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	for (unsigned long off = 0; off < LARGE_MAP_SIZE; off += LARGE_MAP_STRIDE) {
+		UEXPECT_EQ(p[off], 0);
+		p[off] = 1;
+	}
+	UEXPECT_EQ(p[LARGE_MAP_SIZE - 1], 0);
+	UEXPECT_EQ(munmap(p, LARGE_MAP_SIZE), 0);
+}
+
+/* In a child: touch the byte at arg. */
+static int touch(void *arg)
+{
+	*(volatile unsigned char *)arg = 1;
+	return 0;
+}
+
+/* In a child: read the byte at arg. */
+static int peek(void *arg)
+{
+	return *(volatile unsigned char *)arg == 0x77;
+}
+
+UTEST(munmap_makes_access_fault)
+{
+	unsigned char *p = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	p[0] = 1;
+	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0);
+	UEXPECT_SIGNALED(utest_run_child(touch, p), SIGSEGV);
+	UEXPECT_SIGNALED(utest_run_child(peek, p), SIGSEGV);
+}
+
+UTEST(munmap_middle_page_leaves_the_rest)
+{
+	unsigned char *p = map_anon(3 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	memset(p, 0x77, 3 * PAGE_SIZE);
+	UEXPECT_EQ(munmap(p + PAGE_SIZE, PAGE_SIZE), 0);
+	UEXPECT_EQ(p[0], 0x77);
+	UEXPECT_EQ(p[3 * PAGE_SIZE - 1], 0x77);
+	UEXPECT_SIGNALED(utest_run_child(touch, p + PAGE_SIZE), SIGSEGV);
+	UEXPECT_EXITED(utest_run_child(peek, p + 2 * PAGE_SIZE), 1);
+	UEXPECT_EQ(munmap(p, 3 * PAGE_SIZE), 0); /* the hole inside is fine */
+}
+
+UTEST(munmap_of_nothing_succeeds)
+{
+	unsigned char *p = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0);
+	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0); /* Linux: unmapping a hole is not an error */
+}
+
+UTEST(read_only_mapping_reads_zero_and_refuses_writes)
+{
+	unsigned char *p = map_anon(PAGE_SIZE, PROT_READ);
+	size_t bad = 0;
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	UEXPECT_TRUE(all_zero(p, PAGE_SIZE, &bad));
+	UEXPECT_SIGNALED(utest_run_child(touch, p), SIGSEGV);
+	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0);
+}
+
+UTEST(mmap_bad_arguments_are_einval)
+{
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+
+	UEXPECT_EQ((long)mmap(NULL, 0, rw, anon, -1, 0), -EINVAL); /* empty */
+	UEXPECT_EQ((long)mmap(NULL, PAGE_SIZE, rw, MAP_ANONYMOUS, -1, 0), -EINVAL); /* type */
+	UEXPECT_EQ((long)mmap(NULL, PAGE_SIZE, rw, anon, -1, 1), -EINVAL); /* offset */
+	UEXPECT_EQ((long)mmap((void *)0x10000123, PAGE_SIZE, rw, anon | MAP_FIXED, -1, 0),
+		   -EINVAL); /* a fixed address must be page-aligned */
+	UEXPECT_EQ(munmap((void *)0x10000123, PAGE_SIZE), -EINVAL);
+	UEXPECT_EQ(munmap((void *)0x10000000, 0), -EINVAL);
+	UEXPECT_EQ(munmap((void *)KERNEL_DIRECT_MAP, PAGE_SIZE), -EINVAL);
+}
+
+UTEST(mmap_too_large_is_enomem)
+{
+	UEXPECT_EQ((long)map_anon(HUGE_LEN, PROT_READ | PROT_WRITE), -ENOMEM);
+}
+
+/* Load 16 distinct values (from seed and round) into xmm0-15 and MXCSR, yield, read them
+ * back; returns how many rounds came back different. */
+static int xmm_survive_yields(unsigned int seed, unsigned int mxcsr)
+{
+	int bad_rounds = 0;
+
+	for (unsigned int round = 0; round < SSE_ROUNDS; round++) {
+		unsigned int in[16][4] __attribute__((aligned(16)));
+		unsigned int out[16][4] __attribute__((aligned(16)));
+		unsigned int mxcsr_out = 0;
+
+		for (int r = 0; r < 16; r++)
+			for (int w = 0; w < 4; w++)
+				in[r][w] = seed * 0x01000193u ^ round << 8 ^ (unsigned int)(r * 4 + w);
+		__asm__ __volatile__(
+			"ldmxcsr %[mxcsr]\n\t"
+			"movdqa 0(%[in]), %%xmm0\n\t movdqa 16(%[in]), %%xmm1\n\t"
+			"movdqa 32(%[in]), %%xmm2\n\t movdqa 48(%[in]), %%xmm3\n\t"
+			"movdqa 64(%[in]), %%xmm4\n\t movdqa 80(%[in]), %%xmm5\n\t"
+			"movdqa 96(%[in]), %%xmm6\n\t movdqa 112(%[in]), %%xmm7\n\t"
+			"movdqa 128(%[in]), %%xmm8\n\t movdqa 144(%[in]), %%xmm9\n\t"
+			"movdqa 160(%[in]), %%xmm10\n\t movdqa 176(%[in]), %%xmm11\n\t"
+			"movdqa 192(%[in]), %%xmm12\n\t movdqa 208(%[in]), %%xmm13\n\t"
+			"movdqa 224(%[in]), %%xmm14\n\t movdqa 240(%[in]), %%xmm15\n\t"
+			"movl %[nr], %%eax\n\t"
+			"syscall\n\t"
+			"movdqa %%xmm0, 0(%[out])\n\t movdqa %%xmm1, 16(%[out])\n\t"
+			"movdqa %%xmm2, 32(%[out])\n\t movdqa %%xmm3, 48(%[out])\n\t"
+			"movdqa %%xmm4, 64(%[out])\n\t movdqa %%xmm5, 80(%[out])\n\t"
+			"movdqa %%xmm6, 96(%[out])\n\t movdqa %%xmm7, 112(%[out])\n\t"
+			"movdqa %%xmm8, 128(%[out])\n\t movdqa %%xmm9, 144(%[out])\n\t"
+			"movdqa %%xmm10, 160(%[out])\n\t movdqa %%xmm11, 176(%[out])\n\t"
+			"movdqa %%xmm12, 192(%[out])\n\t movdqa %%xmm13, 208(%[out])\n\t"
+			"movdqa %%xmm14, 224(%[out])\n\t movdqa %%xmm15, 240(%[out])\n\t"
+			"stmxcsr %[mxcsr_out]\n\t"
+			"ldmxcsr %[mxcsr_default]"
+			: [mxcsr_out] "=m"(mxcsr_out)
+			: [in] "r"(in), [out] "r"(out), [mxcsr] "m"(mxcsr),
+			  [mxcsr_default] "m"((unsigned int){ MXCSR_DEFAULT }),
+			  [nr] "i"(__NR_sched_yield)
+			: "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
+			  "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+			  "xmm13", "xmm14", "xmm15");
+		if (memcmp(in, out, sizeof(in)) || mxcsr_out != mxcsr)
+			bad_rounds++;
+	}
+	return bad_rounds;
+}
+
+static int xmm_child(void *arg)
+{
+	(void)arg;
+	return xmm_survive_yields(2, MXCSR_DEFAULT | MXCSR_RC_ZERO) ? 1 : 0;
+}
+
+UTEST(sse_registers_survive_yields_in_two_processes)
+{
+	pid_t pid = fork();
+	int status = -1;
+
+	if (pid == 0)
+		exit(xmm_child(NULL));
+	UASSERT_GT(pid, 0);
+	UEXPECT_EQ(xmm_survive_yields(1, MXCSR_DEFAULT | MXCSR_RC_DOWN), 0);
+	UEXPECT_EQ(waitpid(pid, &status, 0), pid);
+	UEXPECT_EXITED(status, 0);
+}
+
+/* The Basel series, yielding every few terms if yield_every > 0. */
+static double basel_sum(int yield_every)
+{
+	volatile double sum = 0.0;
+
+	for (int i = 1; i <= SERIES_TERMS; i++) {
+		double x = (double)i;
+
+		sum = sum + 1.0 / (x * x);
+		if (yield_every && i % yield_every == 0)
+			sched_yield();
+	}
+	return sum;
+}
+
+static int basel_child(void *arg)
+{
+	(void)arg;
+	return basel_sum(7) == basel_sum(0) ? 0 : 1;
+}
+
+UTEST(sse_arithmetic_is_right_across_yields)
+{
+	pid_t pid = fork();
+	int status = -1;
+	double with_yields, without, error;
+
+	if (pid == 0)
+		exit(basel_child(NULL));
+	UASSERT_GT(pid, 0);
+	with_yields = basel_sum(5);
+	without = basel_sum(0);
+	error = BASEL_LIMIT - with_yields; /* the tail: about 1 / SERIES_TERMS */
+	UEXPECT_TRUE(with_yields == without);
+	UEXPECT_TRUE(error > 0.0004 && error < 0.0006);
+	UEXPECT_EQ(waitpid(pid, &status, 0), pid);
+	UEXPECT_EXITED(status, 0);
+}
