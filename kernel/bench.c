@@ -6,7 +6,9 @@
 #include "kernel/bench.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
+#include "kernel/module.h"
 #include "kernel/printk.h"
+#include "sched/process.h"
 #include "mm/mm.h"
 
 extern const struct kbench __kbench_start[], __kbench_end[];
@@ -53,13 +55,27 @@ void bench_report(const struct kbench *b, u64 ticks_per_op, const char *note)
 	       note ? " | " : "", note ? note : "");
 }
 
+void bench_finish(void)
+{
+	printk("# bench: end\n");
+	qemu_exit(QEMU_EXIT_PASS);
+}
+
+/*
+ * The in-kernel benchmarks, then the user-space ones: this task (pid 1) becomes the
+ * `ubench` program, whose exit ends the run (init_exited -> bench_finish).
+ */
 void bench_run_all(void)
 {
+	static const char *const argv[] = { "ubench" };
+	struct boot_module_image image;
+
 	printk("# bench: begin\n");
 	printk("# bench: mm_init %lu memory set-up at boot (whole mm_init)\n",
 	       (unsigned long)mm_init_cycles);
 	for (const struct kbench *b = __kbench_start; b < __kbench_end; b++)
 		b->fn(b);
-	printk("# bench: end\n");
-	qemu_exit(QEMU_EXIT_PASS);
+	if (module_find("ubench", &image) == 0)
+		printk("# bench: ubench could not start (%d)\n", kernel_execve("ubench", argv, 1));
+	bench_finish();
 }

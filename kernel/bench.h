@@ -36,7 +36,9 @@ u64 bench_median(void (*op)(void *arg), void *arg, int batches, int iters);
 void bench_report(const struct kbench *b, u64 ticks_per_op, const char *note);
 /* Is the kernel in benchmark mode (command line `bench`)? */
 bool bench_mode(void);
-/* Run every benchmark and end QEMU. */
+/* Run every benchmark and end QEMU (pid 1, in bench mode). */
 void bench_run_all(void) __noreturn;
+/* The user-space benchmarks are done (pid 1 exited): end QEMU. */
+void bench_finish(void) __noreturn;
 
 #endif

@@ -67,6 +67,8 @@ void init_exited(int status)
 {
 	if (ktest_mode())
 		ktest_init_exited(status);
+	if (bench_mode())
+		bench_finish();
 	panic("Attempted to kill init! exitcode=0x%08x", status);
 }
 

@@ -8,10 +8,8 @@
  *
  * The compiler may also recognise a plain copy or fill loop and replace it with a call to
  * memcpy or memset, which inside memcpy itself would recurse forever. memcpy and memset are
- * therefore single `rep movsb` / `rep stosb` instructions, which are also the fastest way
- * to move bytes on CPUs with ERMS (see "Enhanced REP MOVSB and STOSB operation" in Intel's
- * optimization manual), and the one hand-written loop (memmove's backward copy) carries a
- * compiler barrier.
+ * therefore `rep movs` / `rep stos` instructions (eight bytes a step, then the tail), and
+ * the one hand-written loop (memmove's backward copy) carries a compiler barrier.
  */
 #include "kernel/string.h"
 #include "kernel/compiler.h"
@@ -25,8 +23,12 @@
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t words = n / 8, tail = n % 8;
 
-	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	/* Eight bytes a step for the bulk: the same result, and under QEMU's -icount (where
+	 * every repetition counts) eight times cheaper, which matters for page copies. */
+	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) : : "memory");
 	return dst;
 }
 
@@ -56,8 +58,13 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t words = n / 8, tail = n % 8;
+	u64 pattern = (u8)c * 0x0101010101010101ull; /* the byte in all eight lanes */
 
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	/* As memcpy: eight bytes a step, then the tail (zeroing mem_map at boot is most of
+	 * mm_init's cost with 8 GiB of RAM). */
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
 	return dst;
 }
 

@@ -190,17 +190,25 @@ void exit_to_user_mode(void)
 	}
 }
 
-void syscall_dispatch(struct trap_frame *tf);
-void syscall_dispatch(struct trap_frame *tf)
+bool syscall_can_sysret(const struct trap_frame *tf);
+
+/*
+ * syscall_dispatch - run the syscall in tf; returns with interrupts off, saying whether
+ * the fast SYSRET exit is safe for this frame (else syscall.S leaves through IRETQ).
+ */
+bool syscall_dispatch(struct trap_frame *tf);
+bool syscall_dispatch(struct trap_frame *tf)
 {
 	unsigned long nr = tf->rax;
 	long ret = -ENOSYS;
 
 	local_irq_enable();
-	if (nr < NR_SYSCALLS && syscall_table[nr])
+	if (likely(nr < NR_SYSCALLS && syscall_table[nr]))
 		ret = syscall_table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9, tf);
 	if (nr != __NR_execve || ret < 0)
 		tf->rax = (u64)ret; /* a successful execve has set up a fresh frame */
 	local_irq_disable();
-	exit_to_user_mode();
+	if (unlikely(need_resched()))
+		exit_to_user_mode();
+	return syscall_can_sysret(tf);
 }

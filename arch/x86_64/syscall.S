@@ -52,10 +52,7 @@ entry_SYSCALL_64:
 	xorl	%ebp, %ebp			/* the backtrace chain ends here */
 
 	movq	%rsp, %rdi			/* syscall_dispatch(struct trap_frame *tf) */
-	call	syscall_dispatch		/* returns with interrupts off */
-
-	movq	%rsp, %rdi
-	call	syscall_can_sysret
+	call	syscall_dispatch		/* interrupts off; al = may we SYSRET? */
 	testb	%al, %al
 	jz	trap_return			/* the careful way: IRETQ */
 

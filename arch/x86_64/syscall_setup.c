@@ -32,6 +32,7 @@ static bool user_rip_ok(u64 rip)
 	return rip < TASK_SIZE_MAX;
 }
 
+/* Called by syscall_dispatch for every syscall's return. */
 bool syscall_can_sysret(const struct trap_frame *tf);
 bool syscall_can_sysret(const struct trap_frame *tf)
 {
