@@ -8,6 +8,7 @@
  * may change) the complete interrupted state. Coming from ring 3, swapgs switches GS to
  * the kernel's per-CPU area on the way in and back on the way out.
  */
+#include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
 #include "generated/asm-offsets.h"
 
@@ -19,21 +20,7 @@
 
 /* void trap_common(void): the shared tail of every stub; never called from C. */
 trap_common:
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	testb	$3, TF_CS(%rsp)		/* from user mode? then take the kernel's GS */
 	jz	1f
 	swapgs
@@ -45,21 +32,7 @@ trap_return:				/* also where a new task's first return lands */
 	testb	$3, TF_CS(%rsp)
 	jz	2f
 	swapgs
-2:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+2:	POP_REGS
 	addq	$16, %rsp		/* drop vector and error code */
 	iretq
 

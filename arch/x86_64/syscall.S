@@ -15,6 +15,7 @@
  * exactly what SYSRET restores and RIP is a user address; otherwise we return through
  * IRETQ (trap_return in entry.S), which checks everything.
  */
+#include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
 #include "generated/asm-offsets.h"
 
@@ -34,21 +35,7 @@ entry_SYSCALL_64:
 	pushq	%rcx				/* rip    /                          */
 	pushq	$0				/* error_code */
 	pushq	$SYSCALL_VECTOR_MARK		/* vector */
-	pushq	%rax				/* the general registers, in trap_frame order */
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS				/* the general registers, in trap_frame order */
 	xorl	%ebp, %ebp			/* the backtrace chain ends here */
 
 	movq	%rsp, %rdi			/* syscall_dispatch(struct trap_frame *tf) */
@@ -56,21 +43,7 @@ entry_SYSCALL_64:
 	testb	%al, %al
 	jz	trap_return			/* the careful way: IRETQ */
 
-	popq	%r15				/* the fast way: SYSRET */
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11				/* (replaced by RFLAGS below) */
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx				/* (replaced by RIP below) */
-	popq	%rbx
-	popq	%rax				/* the syscall's return value */
+	POP_REGS				/* the fast way: SYSRET (rax = the result) */
 	movq	16(%rsp), %rcx			/* RIP (above vector and error code) */
 	movq	32(%rsp), %r11			/* RFLAGS */
 	movq	40(%rsp), %rsp			/* the user stack */
