@@ -68,6 +68,7 @@ static struct switch_record *trace_begin(struct task_struct *prev, struct task_s
 		.prev_active_mm = prev->active_mm,
 		.next_mm = next->mm,
 		.next_pgd_pa = next->mm ? __pa(next->mm->pgd) : 0,
+		.next_mm_users = next->mm ? atomic_read(&next->mm->mm_users) : 0,
 		.lazy_mm = prev->active_mm,
 		.lazy_count_before = atomic_read(&prev->active_mm->mm_count),
 		.cr3_before = read_cr3(),

@@ -22,6 +22,7 @@ struct switch_record {
 	struct mm_struct *prev_active_mm; /* before */
 	struct mm_struct *next_mm; /* next->mm (compare only: it may be freed since) */
 	u64 next_pgd_pa; /* physical address of next->mm's PML4, 0 for a kthread */
+	int next_mm_users; /* next->mm's mm_users at the switch, 0 for a kthread */
 	struct mm_struct *next_active_mm; /* after context_switch set it */
 	struct mm_struct *lazy_mm; /* the mm whose count is tracked: prev's active_mm */
 	int lazy_count_before; /* lazy_mm's mm_count before the switch */

@@ -9,6 +9,7 @@
  */
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/syscall.h"
+#include "arch/x86_64/x86.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/mm_struct.h"
@@ -137,4 +138,66 @@ static const u8 jump_to_kernel[] = { 0x48, 0xb8, 0x00, 0x00, 0x10, 0x80, 0xff, 0
 KTEST(user_mode, jump_into_kernel_kills_with_sigsegv)
 {
 	KEXPECT_EQ(t, run_program(jump_to_kernel, sizeof(jump_to_kernel)), W_SIGNALED(SIGSEGV));
+}
+
+/*
+ * clone(CLONE_VM) makes a thread: a second real user of the same mm (mm_users 2), and
+ * switches between the two write no CR3. Parent: yield, wait4(-1), exit(0); child:
+ * yield, exit(7). The child's stack is the upper half of the one stack page.
+ */
+static const u8 clone_thread[] = {
+	0xb8, 56, 0, 0, 0, /* mov $56,%eax (clone) */
+	0xbf, 0x00, 0x01, 0, 0, /* mov $CLONE_VM,%edi */
+	0xbe, 0x00, 0xf8, 0x7f, 0x00, /* mov $0x7ff800,%esi (child stack) */
+	0x0f, 0x05, /* syscall */
+	0x85, 0xc0, /* test %eax,%eax */
+	0x74, 37, /* je child */
+	0xb8, 24, 0, 0, 0, 0x0f, 0x05, /* parent: sched_yield */
+	0xb8, 61, 0, 0, 0, /* mov $61,%eax (wait4) */
+	0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff, /* mov $-1,%rdi */
+	0x31, 0xf6, 0x31, 0xd2, 0x4d, 0x31, 0xd2, 0x0f, 0x05, /* NULL, 0, NULL; syscall */
+	0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05, /* exit(0) */
+	0xb8, 24, 0, 0, 0, 0x0f, 0x05, /* child: sched_yield */
+	0xb8, 60, 0, 0, 0, 0xbf, 7, 0, 0, 0, 0x0f, 0x05, /* exit(7) */
+};
+
+KTEST(user_mode, clone_vm_thread_shares_the_mm)
+{
+	unsigned int counts[SWITCH_NR_CASES] = { 0 };
+	int shared_switches = 0;
+
+	switch_trace_start();
+	KEXPECT_EQ(t, run_program(clone_thread, sizeof(clone_thread)), W_EXITCODE(0));
+	switch_trace_stop();
+	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
+	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
+		const struct switch_record *r = &switch_trace.records[i];
+
+		if (switch_case_of(r) != SWITCH_REAL_TO_REAL_SAME_MM)
+			continue;
+		shared_switches++;
+		KEXPECT_EQ(t, r->next_mm_users, 2); /* parent and thread: two real users */
+		KEXPECT_EQ(t, r->cr3_writes_delta, 0);
+	}
+	KEXPECT_GT(t, shared_switches, 0);
+}
+
+/* The SYSRET pitfall: a non-canonical or kernel RIP must leave through IRET. */
+bool syscall_can_sysret(const struct trap_frame *tf);
+
+KTEST(user_mode, sysret_refused_for_unsafe_frames)
+{
+	struct trap_frame tf = { .cs = USER_CS, .ss = USER_DS, .rip = CODE_VA,
+				 .rflags = X86_EFLAGS_IF };
+
+	KEXPECT_TRUE(t, syscall_can_sysret(&tf));
+	tf.rip = 0x0000800000000000ull; /* first non-canonical address */
+	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
+	tf.rip = TASK_SIZE_MAX; /* the last page below the hole: also refused */
+	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
+	tf.rip = 0xffffffff80100000ull; /* kernel text */
+	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
+	tf.rip = CODE_VA;
+	tf.rflags |= X86_EFLAGS_TF; /* single-stepping: IRET restores TF exactly */
+	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
 }
