@@ -14,8 +14,8 @@
 #include "sched/sched.h"
 #include "tests/ktest.h"
 
-#define MXCSR_RC_TOWARD_ZERO 0x6000 /* MXCSR.RC = 11b */
-#define X87_FCW_PC_DOUBLE 0x027f /* FCW_DEFAULT with 53-bit precision control */
+#define MXCSR_RC_TOWARD_ZERO 0x6000   /* MXCSR.RC = 11b */
+#define X87_FCW_PC_DOUBLE 0x027f      /* FCW_DEFAULT with 53-bit precision control */
 #define F64_ONE 0x3ff0000000000000ull /* 1.0 as an IEEE double */
 
 struct xmm {
@@ -104,15 +104,7 @@ static void fpu_test_exit(struct ktest *t __unused)
 	preempt_enable();
 }
 
-/* Until kmain does it: fpu_init does nothing on a CPU already set up. */
-static int fpu_suite_init(void)
-{
-	fpu_init();
-	return 0;
-}
-
-KTEST_SUITE_HOOKS(fpu, .suite_init = fpu_suite_init, .init = fpu_test_init,
-		  .exit = fpu_test_exit);
+KTEST_SUITE_HOOKS(fpu, .init = fpu_test_init, .exit = fpu_test_exit);
 
 KTEST(fpu, control_registers_enable_sse)
 {
@@ -121,6 +113,7 @@ KTEST(fpu, control_registers_enable_sse)
 	KEXPECT_EQ(t, cr0 & CR0_EM, 0ul);
 	KEXPECT_EQ(t, cr0 & CR0_TS, 0ul);
 	KEXPECT_NE(t, cr0 & CR0_MP, 0ul);
+	KEXPECT_NE(t, cr0 & CR0_NE, 0ul);
 	KEXPECT_NE(t, cr4 & CR4_OSFXSR, 0ul);
 	KEXPECT_NE(t, cr4 & CR4_OSXMMEXCPT, 0ul);
 	KEXPECT_EQ(t, cr4 & CR4_OSXSAVE, 0ul); /* no AVX state to save */
@@ -144,21 +137,21 @@ KTEST(fpu, init_state_is_clean)
 	KEXPECT_TRUE(t, all_zero(s.fxsave.xmm_space, sizeof(s.fxsave.xmm_space)));
 
 	/* Loaded, it gives exactly that. */
-	xmm0_write(&(struct xmm){ 1, 2 });
+	xmm0_write(&(struct xmm){1, 2});
 	mxcsr_write(MXCSR_DEFAULT | MXCSR_RC_TOWARD_ZERO);
 	fpu_restore(&s);
 	KEXPECT_EQ(t, mxcsr_read(), (u32)MXCSR_DEFAULT);
 	KEXPECT_EQ(t, fcw_read(), X87_FCW_DEFAULT);
-	KEXPECT_TRUE(t, xmm_eq(xmm0_read(), (struct xmm){ 0, 0 }));
-	KEXPECT_TRUE(t, xmm_eq(xmm15_read(), (struct xmm){ 0, 0 }));
+	KEXPECT_TRUE(t, xmm_eq(xmm0_read(), (struct xmm){0, 0}));
+	KEXPECT_TRUE(t, xmm_eq(xmm15_read(), (struct xmm){0, 0}));
 }
 
 KTEST(fpu, save_restore_round_trip)
 {
 	static struct fpu_state s;
-	const struct xmm a = { 0x0123456789abcdefull, 0xfedcba9876543210ull };
-	const struct xmm b = { 0x1111222233334444ull, 0x5555666677778888ull };
-	const struct xmm junk = { ~0ull, ~0ull };
+	const struct xmm a = {0x0123456789abcdefull, 0xfedcba9876543210ull};
+	const struct xmm b = {0x1111222233334444ull, 0x5555666677778888ull};
+	const struct xmm junk = {~0ull, ~0ull};
 	u32 mxcsr = MXCSR_DEFAULT | MXCSR_RC_TOWARD_ZERO;
 
 	xmm0_write(&a);
@@ -200,7 +193,7 @@ KTEST(fpu, x87_stack_survives_a_round_trip)
 KTEST(fpu, two_states_swap)
 {
 	static struct fpu_state task_a, task_b;
-	const struct xmm a = { 0xaaaa, 0xa }, b = { 0xbbbb, 0xb }, a2 = { 0xaaaa2, 0xa2 };
+	const struct xmm a = {0xaaaa, 0xa}, b = {0xbbbb, 0xb}, a2 = {0xaaaa2, 0xa2};
 	u32 mxcsr_a = MXCSR_DEFAULT, mxcsr_b = MXCSR_DEFAULT | MXCSR_RC_TOWARD_ZERO;
 
 	xmm0_write(&a);
@@ -213,7 +206,7 @@ KTEST(fpu, two_states_swap)
 	fpu_restore(&task_a); /* B -> A */
 	KEXPECT_TRUE(t, xmm_eq(xmm0_read(), a));
 	KEXPECT_EQ(t, mxcsr_read(), mxcsr_a);
-	xmm0_write(&a2); /* A runs and changes its registers */
+	xmm0_write(&a2);   /* A runs and changes its registers */
 	fpu_save(&task_a); /* A -> B */
 	fpu_restore(&task_b);
 	KEXPECT_TRUE(t, xmm_eq(xmm0_read(), b));
@@ -259,10 +252,10 @@ KTEST(fpu, switches_keep_each_tasks_registers)
 
 	preempt_enable(); /* this test waits: let the workers run */
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++) {
-		w[i] = (struct fpu_worker){ .value = { 0x1000 + i, 0x2000 + i },
-					    .mxcsr = MXCSR_DEFAULT | (i & 1 ? MXCSR_RC_TOWARD_ZERO
-									     : 0),
-					    .yields = 50 };
+		w[i].value = (struct xmm){0x1000 + i, 0x2000 + i};
+		w[i].mxcsr = MXCSR_DEFAULT | (i & 1 ? MXCSR_RC_TOWARD_ZERO : 0);
+		w[i].yields = 50;
+		w[i].ok = false;
 		tasks[i] = kthread_run(fpu_worker_fn, &w[i], "fpu_worker");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++) {

@@ -76,7 +76,7 @@ static int scratch_map(void)
 }
 
 /* Per test: a baseline of free pages, then the scratch mm, loaded. */
-static int uaccess_init(struct ktest *t)
+static int uaccess_init(struct ktest *t __unused)
 {
 	int err;
 
@@ -88,7 +88,6 @@ static int uaccess_init(struct ktest *t)
 		return err;
 	kthread_use_mm(scratch.mm);
 	scratch.in_use = true;
-	t->priv = &scratch;
 	return 0;
 }
 
@@ -106,15 +105,7 @@ static void uaccess_exit(struct ktest *t)
 	KEXPECT_EQ(t, nr_free_pages(), scratch.free_before);
 }
 
-/* Until kmain does it: turning the protections on is idempotent. */
-static int uaccess_suite_init(void)
-{
-	cpu_protection_init();
-	return 0;
-}
-
-KTEST_SUITE_HOOKS(uaccess, .suite_init = uaccess_suite_init, .init = uaccess_init,
-		  .exit = uaccess_exit);
+KTEST_SUITE_HOOKS(uaccess, .init = uaccess_init, .exit = uaccess_exit);
 
 static void fill_pattern(u8 *buf, size_t n, u8 seed)
 {
@@ -195,7 +186,7 @@ KTEST(uaccess, copy_from_user_stops_at_a_hole_and_zeroes_the_rest)
 
 KTEST(uaccess, the_last_user_bytes_are_usable)
 {
-	u8 src[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, dst[16];
+	u8 src[8] = {1, 2, 3, 4, 5, 6, 7, 8}, dst[16];
 
 	KEXPECT_EQ(t, copy_to_user((void *)(TASK_SIZE - 8), src, 8), 0ul);
 	KEXPECT_EQ(t, memcmp(scratch_byte(TASK_SIZE - 8), src, 8), 0);
@@ -219,8 +210,7 @@ KTEST(uaccess, copies_fault_in_demand_pages_and_respect_read_only)
 	static u8 src[2 * PAGE_SIZE], dst[2 * PAGE_SIZE];
 	unsigned long pages_before = scratch.mm->nr_pages;
 
-	KASSERT_EQ(t, mm_add_vma(scratch.mm, SCRATCH_LAZY, 2 * PAGE_SIZE, VM_READ | VM_WRITE),
-		   0);
+	KASSERT_EQ(t, mm_add_vma(scratch.mm, SCRATCH_LAZY, 2 * PAGE_SIZE, VM_READ | VM_WRITE), 0);
 	fill_pattern(src, sizeof(src), 13);
 	KEXPECT_EQ(t, copy_to_user((void *)SCRATCH_LAZY, src, sizeof(src)), 0ul);
 	KEXPECT_EQ(t, scratch.mm->nr_pages, pages_before + 2);
@@ -234,40 +224,41 @@ KTEST(uaccess, copies_fault_in_demand_pages_and_respect_read_only)
 	KEXPECT_EQ(t, dst[0], X86_RET);
 }
 
-/* Addresses no user pointer may name, or that name nothing, each with 16 bytes. */
-static const unsigned long bad_addresses[] = {
-	0, /* NULL */
-	SCRATCH_HOLE, /* unmapped */
-	SCRATCH_BASE + 0x40000000ul, /* far from any mapping: no page tables at all */
-	PAGE_OFFSET, /* the direct map */
-	KERNEL_VIRT_BASE, /* the kernel image */
-	TASK_SIZE - 8, /* straddles the top of user space */
-	~0ul - 7, /* wraps around to 0 */
-	NON_CANONICAL, /* would be #GP, not #PF */
-	0xdead000000000000ul,
-};
+/* A 16-byte copy from, to and clearing of addr must all be refused whole. */
+static void expect_copies_refused(struct ktest *t, unsigned long addr)
+{
+	u8 src[16], dst[16];
+	unsigned long from, to, cleared;
+
+	fill_pattern(src, sizeof(src), 9);
+	memset(dst, 0xaa, sizeof(dst));
+	from = copy_from_user(dst, (void *)addr, sizeof(dst));
+	to = copy_to_user((void *)addr, src, sizeof(src));
+	cleared = clear_user((void *)addr, 16);
+	if (from != 16 || to != 16 || cleared != 16 || !all_bytes(dst, sizeof(dst), 0))
+		KEXPECT_FAIL(t, "address 0x%lx: from %lu, to %lu, clear %lu left (want 16 each)%s",
+			     addr, from, to, cleared,
+			     all_bytes(dst, sizeof(dst), 0) ? "" : ", dst not zeroed");
+}
 
 KTEST(uaccess, bad_addresses_copy_nothing)
 {
-	u8 src[16], dst[16];
-
-	fill_pattern(src, sizeof(src), 9);
-	for (size_t i = 0; i < ARRAY_SIZE(bad_addresses); i++) {
-		void *bad = (void *)bad_addresses[i];
-
-		memset(dst, 0xaa, sizeof(dst));
-		KEXPECT_EQ(t, copy_from_user(dst, bad, sizeof(dst)), 16ul);
-		KEXPECT_TRUE(t, all_bytes(dst, sizeof(dst), 0));
-		KEXPECT_EQ(t, copy_to_user(bad, src, sizeof(src)), 16ul);
-		KEXPECT_EQ(t, clear_user(bad, 16), 16ul);
-	}
+	expect_copies_refused(t, 0);			       /* NULL */
+	expect_copies_refused(t, SCRATCH_HOLE);		       /* unmapped */
+	expect_copies_refused(t, SCRATCH_BASE + 0x40000000ul); /* not even page tables */
+	expect_copies_refused(t, PAGE_OFFSET);		       /* the direct map */
+	expect_copies_refused(t, KERNEL_VIRT_BASE);	       /* the kernel image */
+	expect_copies_refused(t, TASK_SIZE - 8);	       /* straddles the top of user space */
+	expect_copies_refused(t, ~0ul - 7);		       /* wraps around to 0 */
+	expect_copies_refused(t, NON_CANONICAL);	       /* would be #GP, not #PF */
+	expect_copies_refused(t, 0xdead000000000000ul);
 	KEXPECT_EQ(t, read_rflags() & X86_EFLAGS_AC, 0ul);
 }
 
 KTEST(uaccess, kernel_memory_is_never_a_user_buffer)
 {
 	u8 src[16], dst[16];
-	void *aliases[] = { kernel_victim, __va(__pa(kernel_victim)) };
+	void *aliases[] = {kernel_victim, __va(__pa(kernel_victim))};
 
 	fill_pattern(kernel_victim, sizeof(kernel_victim), 11);
 	fill_pattern(src, sizeof(src), 200);
@@ -335,17 +326,26 @@ KTEST(uaccess, strncpy_from_user_copies_strings)
 	KEXPECT_EQ(t, read_rflags() & X86_EFLAGS_AC, 0ul);
 }
 
+/* strncpy_from_user(addr) must fail with -EFAULT and leave the empty string. */
+static void expect_strncpy_fault(struct ktest *t, unsigned long addr)
+{
+	char dst[64] = "x";
+	long ret = strncpy_from_user(dst, (void *)addr, sizeof(dst));
+
+	if (ret != -EFAULT || dst[0] != '\0')
+		KEXPECT_FAIL(t, "address 0x%lx: returned %ld, dst \"%s\" (want -EFAULT, \"\")",
+			     addr, ret, dst);
+}
+
 KTEST(uaccess, strncpy_from_user_rejects_bad_pointers)
 {
-	const unsigned long bad[] = { 0, SCRATCH_HOLE, PAGE_OFFSET, KERNEL_VIRT_BASE,
-				      (unsigned long)kernel_secret, NON_CANONICAL, ~0ul };
-	char dst[64];
-
-	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		dst[0] = 'x';
-		KEXPECT_EQ(t, strncpy_from_user(dst, (void *)bad[i], sizeof(dst)), (long)-EFAULT);
-		KEXPECT_EQ(t, dst[0], '\0');
-	}
+	expect_strncpy_fault(t, 0);
+	expect_strncpy_fault(t, SCRATCH_HOLE);
+	expect_strncpy_fault(t, PAGE_OFFSET);
+	expect_strncpy_fault(t, KERNEL_VIRT_BASE);
+	expect_strncpy_fault(t, (unsigned long)kernel_secret); /* must not leak kernel strings */
+	expect_strncpy_fault(t, NON_CANONICAL);
+	expect_strncpy_fault(t, ~0ul);
 }
 
 KTEST(uaccess, strncpy_from_user_stops_at_the_nul_or_the_edge)
@@ -362,11 +362,28 @@ KTEST(uaccess, strncpy_from_user_stops_at_the_nul_or_the_edge)
 	KEXPECT_STREQ(t, dst, "abcd");
 	/* The same two cases against TASK_SIZE. */
 	put_user_bytes(TASK_SIZE - 8, "xxxxxxxx", 8);
-	KEXPECT_EQ(t, strncpy_from_user(dst, (void *)(TASK_SIZE - 8), sizeof(dst)),
-		   (long)-EFAULT);
+	KEXPECT_EQ(t, strncpy_from_user(dst, (void *)(TASK_SIZE - 8), sizeof(dst)), (long)-EFAULT);
 	put_user_bytes(TASK_SIZE - 4, "abc", 4);
 	KEXPECT_EQ(t, strncpy_from_user(dst, (void *)(TASK_SIZE - 4), sizeof(dst)), 3l);
 	KEXPECT_STREQ(t, dst, "abc");
+}
+
+/* kmain turned on whatever the CPU offers; doing it again changes nothing. */
+KTEST(uaccess, protections_match_the_cpu)
+{
+	u32 max_leaf, ebx = 0, ecx, edx;
+	u64 cr4 = read_cr4();
+
+	cpuid(0, 0, &max_leaf, &ebx, &ecx, &edx);
+	ebx = 0;
+	if (max_leaf >= CPUID_LEAF_STRUCT_EXT_FEATURES)
+		cpuid(CPUID_LEAF_STRUCT_EXT_FEATURES, 0, &max_leaf, &ebx, &ecx, &edx);
+	KEXPECT_EQ(t, smep_enabled, (ebx & CPUID_7_0_EBX_SMEP) != 0);
+	KEXPECT_EQ(t, smap_enabled, (ebx & CPUID_7_0_EBX_SMAP) != 0);
+	KEXPECT_EQ(t, (cr4 & CR4_SMEP) != 0, smep_enabled);
+	KEXPECT_EQ(t, (cr4 & CR4_SMAP) != 0, smap_enabled);
+	cpu_protection_init();
+	KEXPECT_EQ(t, read_cr4(), cr4);
 }
 
 KTEST(uaccess, smap_blocks_kernel_access_outside_user_sections)
@@ -395,17 +412,19 @@ KTEST(uaccess, smap_blocks_kernel_access_outside_user_sections)
 /* A made-up kernel-mode #PF frame, to ask smap_violation about. */
 static bool smap_violation_for(u64 cs, u64 error_code, u64 rflags)
 {
-	struct trap_frame tf = { .vector = X86_TRAP_PF, .cs = cs, .error_code = error_code,
-				 .rflags = rflags };
+	struct trap_frame tf = {0};
 
+	tf.vector = X86_TRAP_PF;
+	tf.cs = cs;
+	tf.error_code = error_code;
+	tf.rflags = rflags;
 	return smap_violation(&tf);
 }
 
 KTEST(uaccess, smap_violation_names_the_forbidden_faults)
 {
 	KEXPECT_EQ(t, smap_violation_for(KERNEL_CS, X86_PF_PROT, 0), smap_enabled);
-	KEXPECT_EQ(t, smap_violation_for(KERNEL_CS, X86_PF_PROT | X86_PF_WRITE, 0),
-		   smap_enabled);
+	KEXPECT_EQ(t, smap_violation_for(KERNEL_CS, X86_PF_PROT | X86_PF_WRITE, 0), smap_enabled);
 	KEXPECT_FALSE(t, smap_violation_for(KERNEL_CS, X86_PF_PROT, X86_EFLAGS_AC));
 	KEXPECT_FALSE(t, smap_violation_for(KERNEL_CS, X86_PF_USER | X86_PF_PROT, 0));
 	KEXPECT_FALSE(t, smap_violation_for(USER_CS, X86_PF_USER | X86_PF_PROT, 0));

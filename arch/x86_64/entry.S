@@ -25,7 +25,10 @@ trap_common:
 	jz	1f
 	swapgs
 1:	cld				/* the C ABI expects DF clear */
-	movq	%rsp, %rdi		/* trap_dispatch(struct trap_frame *tf) */
+	cmpb	$0, smap_enabled(%rip)	/* EFLAGS.AC may be set (by user code, or a */
+	je	3f			/* user-access window): SMAP must not be off */
+	clac				/* in a handler. (clac is #UD without SMAP.) */
+3:	movq	%rsp, %rdi		/* trap_dispatch(struct trap_frame *tf) */
 	call	trap_dispatch
 	.globl trap_return
 trap_return:				/* also where a new task's first return lands */

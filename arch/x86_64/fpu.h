@@ -14,24 +14,24 @@
 
 #include "kernel/types.h"
 
-#define FPU_STATE_SIZE 512 /* the FXSAVE area */
+#define FPU_STATE_SIZE 512     /* the FXSAVE area */
 #define X87_FCW_DEFAULT 0x037f /* FNINIT's control word: all exceptions masked, 64-bit */
-#define MXCSR_DEFAULT 0x1f80 /* reset MXCSR: all SIMD exceptions masked, round to nearest */
+#define MXCSR_DEFAULT 0x1f80   /* reset MXCSR: all SIMD exceptions masked, round to nearest */
 
 /*
  * The FXSAVE image in 64-bit mode (Intel SDM vol. 1, table 10-2), with Linux's field
  * names. Bytes 464-511 are left alone by the CPU.
  */
 struct fxregs_state {
-	u16 cwd; /* FCW: x87 control word */
-	u16 swd; /* FSW: x87 status word */
-	u16 twd; /* FTW, abridged: bit i set = ST register i holds a value */
-	u16 fop; /* opcode of the last x87 instruction */
-	u64 rip; /* FIP: address of the last x87 instruction */
-	u64 rdp; /* FDP: address of its memory operand */
-	u32 mxcsr; /* SSE control and status */
-	u32 mxcsr_mask; /* which MXCSR bits this CPU implements (FXSAVE fills it in) */
-	u8 st_space[128]; /* ST0-ST7 (MM0-MM7), 10 bytes each in 16-byte slots */
+	u16 cwd;	   /* FCW: x87 control word */
+	u16 swd;	   /* FSW: x87 status word */
+	u16 twd;	   /* FTW, abridged: bit i set = ST register i holds a value */
+	u16 fop;	   /* opcode of the last x87 instruction */
+	u64 rip;	   /* FIP: address of the last x87 instruction */
+	u64 rdp;	   /* FDP: address of its memory operand */
+	u32 mxcsr;	   /* SSE control and status */
+	u32 mxcsr_mask;	   /* which MXCSR bits this CPU implements (FXSAVE fills it in) */
+	u8 st_space[128];  /* ST0-ST7 (MM0-MM7), 10 bytes each in 16-byte slots */
 	u8 xmm_space[256]; /* XMM0-XMM15, 16 bytes each */
 	u8 padding[96];
 };
