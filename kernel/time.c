@@ -19,8 +19,8 @@
 #define KHZ_PER_MHZ 1000ul
 
 /*
- * Ticks since timer_init(). Written only by the boot CPU's tick handler (interrupts off,
- * so never torn on x86-64); read anywhere with a plain load.
+ * Ticks since timer_init(). Written only by the boot CPU's tick handler; an aligned 64-bit
+ * store is atomic on x86-64, so a plain load anywhere never sees it torn.
  */
 volatile u64 jiffies;
 unsigned long tsc_khz;
