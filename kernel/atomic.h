@@ -17,7 +17,10 @@ typedef struct {
 	s64 counter;
 } atomic64_t;
 
-#define ATOMIC_INIT(i) { (i) }
+#define ATOMIC_INIT(i)                                                                             \
+	{                                                                                          \
+		(i)                                                                                \
+	}
 
 static inline int atomic_read(const atomic_t *v)
 {
@@ -66,8 +69,8 @@ static inline bool atomic_inc_not_zero(atomic_t *v)
 	int old = atomic_read(v);
 
 	while (old != 0) {
-		if (__atomic_compare_exchange_n(&v->counter, &old, old + 1, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		if (__atomic_compare_exchange_n(&v->counter, &old, old + 1, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
 			return true;
 	}
 	return false;

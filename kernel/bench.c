@@ -1,15 +1,15 @@
 /*
  * kernel/bench.c - runs the KBENCH benchmarks (see kernel/bench.h).
  */
+#include "kernel/bench.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/bench.h"
 #include "kernel/cmdline.h"
-#include "kernel/panic.h"
 #include "kernel/module.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "sched/process.h"
 #include "mm/mm.h"
+#include "sched/process.h"
 
 extern const struct kbench __kbench_start[], __kbench_end[];
 
@@ -67,7 +67,7 @@ void bench_finish(void)
  */
 void bench_run_all(void)
 {
-	static const char *const argv[] = { "ubench" };
+	static const char *const argv[] = {"ubench"};
 	struct boot_module_image image;
 
 	printk("# bench: begin\n");

@@ -21,11 +21,10 @@ struct kbench {
 	void (*fn)(const struct kbench *b);
 };
 
-#define KBENCH(id, description)                                                          \
-	static void kbench_fn_##id(const struct kbench *b);                              \
-	static const struct kbench kbench_##id __used __section(".kbench") __aligned(8) = { \
-		#id, description, kbench_fn_##id                                          \
-	};                                                                               \
+#define KBENCH(id, description)                                                                    \
+	static void kbench_fn_##id(const struct kbench *b);                                        \
+	static const struct kbench kbench_##id __used __section(".kbench")                         \
+	    __aligned(8) = {#id, description, kbench_fn_##id};                                     \
 	static void kbench_fn_##id(const struct kbench *b __unused)
 
 #define BENCH_BATCHES 7

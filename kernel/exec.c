@@ -71,8 +71,8 @@ static long setup_stack(struct mm_struct *mm, const char *const *argv, int argc)
 	words[n++] = argc;
 	for (int i = 0; i < argc; i++)
 		words[n++] = string_va[i];
-	words[n++] = 0; /* argv terminator */
-	words[n++] = 0; /* empty environment */
+	words[n++] = 0;	      /* argv terminator */
+	words[n++] = 0;	      /* empty environment */
 	words[n++] = AT_NULL; /* empty auxiliary vector */
 	words[n++] = 0;
 	sp = ALIGN_DOWN(sp - n * sizeof(u64), 16);
@@ -110,8 +110,8 @@ static void start_thread(struct trap_frame *tf, u64 rip, u64 rsp)
 	tf->rflags = X86_EFLAGS_IF;
 }
 
-static int build_mm(const char *name, const char *const *argv, int argc,
-		    struct mm_struct **mmp, struct elf_load_info *info, long *sp)
+static int build_mm(const char *name, const char *const *argv, int argc, struct mm_struct **mmp,
+		    struct elf_load_info *info, long *sp)
 {
 	struct boot_module_image image;
 	struct mm_struct *mm;

@@ -6,20 +6,20 @@
  * PAGE_OFFSET, which is where the information (and the VGA buffer) is read from.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/syscall.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
+#include "kernel/bench.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/version.h"
-#include "arch/x86_64/fpu.h"
-#include "arch/x86_64/percpu.h"
-#include "arch/x86_64/syscall.h"
-#include "kernel/bench.h"
 #include "kernel/time.h"
+#include "kernel/version.h"
 #include "mm/mm.h"
 #include "sched/process.h"
 #include "sched/sched.h"
@@ -48,7 +48,7 @@ static int read_boot_info(u64 mbi_phys)
  */
 static int kernel_init(void *unused)
 {
-	static const char *const argv[] = { "init" };
+	static const char *const argv[] = {"init"};
 	int err;
 
 	if (ktest_mode())

@@ -5,11 +5,11 @@
  * and a backtrace are printed; a second panic while printing (a fault in the backtrace,
  * say) prints only its message, so one bug never hides behind another.
  */
+#include "kernel/panic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/stacktrace.h"
 #include "arch/x86_64/trap.h"
-#include "kernel/panic.h"
 #include "kernel/printk.h"
 
 bool panic_exits_qemu;
@@ -43,7 +43,7 @@ static __noinline void capture_registers(struct trap_frame *tf)
 			       "=m"(tf->r15));
 	u64 *frame = __builtin_frame_address(0);
 
-	tf->rbp = frame[0]; /* the caller's frame pointer, saved by our prologue */
+	tf->rbp = frame[0];	   /* the caller's frame pointer, saved by our prologue */
 	tf->rsp = (u64)frame + 16; /* the caller's stack pointer before the call */
 	tf->rip = (u64)__builtin_return_address(0);
 	__asm__ __volatile__("movq %%cs, %0\n\tmovq %%ss, %1\n\tpushfq\n\tpopq %2"
@@ -52,7 +52,7 @@ static __noinline void capture_registers(struct trap_frame *tf)
 
 void panic(const char *fmt, ...)
 {
-	struct trap_frame regs = { 0 };
+	struct trap_frame regs = {0};
 	va_list ap;
 	char msg[256];
 

@@ -20,24 +20,24 @@ extern bool panic_exits_qemu;
 /* Stop QEMU with a QEMU_EXIT_* code (arch/x86_64/x86.h); halts if no such device. */
 void qemu_exit(unsigned int code) __noreturn;
 
-#define BUG_ON(cond)                                                                     \
-	do {                                                                             \
-		if (unlikely(cond))                                                      \
-			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);            \
+#define BUG_ON(cond)                                                                               \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);                      \
 	} while (0)
 
-#define BUG_ON_MSG(cond, ...)                                                            \
-	do {                                                                             \
-		if (unlikely(cond))                                                      \
-			panic(__VA_ARGS__);                                              \
+#define BUG_ON_MSG(cond, ...)                                                                      \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			panic(__VA_ARGS__);                                                        \
 	} while (0)
 
-#define WARN_ON(cond)                                                                    \
-	({                                                                               \
-		bool warn_c_ = !!(cond);                                                 \
-		if (unlikely(warn_c_))                                                   \
-			printk("WARNING: %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-		warn_c_;                                                                 \
+#define WARN_ON(cond)                                                                              \
+	({                                                                                         \
+		bool warn_c_ = !!(cond);                                                           \
+		if (unlikely(warn_c_))                                                             \
+			printk("WARNING: %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
+		warn_c_;                                                                           \
 	})
 
 #endif

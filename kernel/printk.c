@@ -5,9 +5,9 @@
  * and written with interrupts off, so lines from an interrupt handler never land in
  * the middle of another line. (The SMP issue adds a lock beside this.)
  */
+#include "kernel/printk.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/console.h"
-#include "kernel/printk.h"
 
 #define PRINTK_LINE_MAX 512
 

@@ -10,13 +10,13 @@
 
 #define COM1_BASE 0x3f8
 #define UART_DATA 0 /* transmit holding / receive buffer (DLAB=0) */
-#define UART_IER 1 /* interrupt enable (DLAB=0) */
-#define UART_DLL 0 /* divisor latch low (DLAB=1) */
-#define UART_DLM 1 /* divisor latch high (DLAB=1) */
-#define UART_FCR 2 /* FIFO control */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
+#define UART_IER 1  /* interrupt enable (DLAB=0) */
+#define UART_DLL 0  /* divisor latch low (DLAB=1) */
+#define UART_DLM 1  /* divisor latch high (DLAB=1) */
+#define UART_FCR 2  /* FIFO control */
+#define UART_LCR 3  /* line control */
+#define UART_MCR 4  /* modem control */
+#define UART_LSR 5  /* line status */
 #define UART_LCR_DLAB 0x80
 #define UART_LCR_8N1 0x03
 #define UART_FCR_ENABLE_CLEAR 0x07
@@ -26,7 +26,7 @@
 
 static void serial_write(const char *s, size_t len);
 
-static struct console serial_console = { .name = "ttyS0", .write = serial_write };
+static struct console serial_console = {.name = "ttyS0", .write = serial_write};
 
 void serial_init(void)
 {

@@ -4,9 +4,9 @@
  * A test-and-test-and-set lock: spin on a plain read (cheap, stays in this CPU's cache)
  * and try the atomic exchange only when the lock looks free.
  */
+#include "kernel/spinlock.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
-#include "kernel/spinlock.h"
 
 void spin_lock_init(spinlock_t *lock, const char *name)
 {

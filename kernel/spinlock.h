@@ -21,7 +21,10 @@ typedef struct spinlock {
 	const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INIT(lockname) { 0, SPINLOCK_NO_OWNER, lockname }
+#define SPINLOCK_INIT(lockname)                                                                    \
+	{                                                                                          \
+		0, SPINLOCK_NO_OWNER, lockname                                                     \
+	}
 #define DEFINE_SPINLOCK(var) spinlock_t var = SPINLOCK_INIT(#var)
 
 void spin_lock_init(spinlock_t *lock, const char *name);

@@ -24,9 +24,8 @@
 #define NR_SYSCALLS 232
 
 /* Every handler gets the six argument registers (rdi rsi rdx r10 r8 r9) and the frame. */
-typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2,
-			   unsigned long a3, unsigned long a4, unsigned long a5,
-			   struct trap_frame *tf);
+typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
+			   unsigned long a4, unsigned long a5, struct trap_frame *tf);
 
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off, struct trap_frame *tf);

@@ -61,17 +61,15 @@ static long sys_getppid(unsigned long a0, unsigned long a1, unsigned long a2, un
 	return parent ? parent->pid : 0;
 }
 
-static long sys_sched_yield(unsigned long a0, unsigned long a1, unsigned long a2,
-			    unsigned long a3, unsigned long a4, unsigned long a5,
-			    struct trap_frame *tf)
+static long sys_sched_yield(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
+			    unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	yield();
 	return 0;
 }
 
-static long sys_nanosleep(unsigned long req, unsigned long rem, unsigned long a2,
-			  unsigned long a3, unsigned long a4, unsigned long a5,
-			  struct trap_frame *tf)
+static long sys_nanosleep(unsigned long req, unsigned long rem, unsigned long a2, unsigned long a3,
+			  unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	struct timespec ts;
 
@@ -95,8 +93,8 @@ static long sys_fork(unsigned long a0, unsigned long a1, unsigned long a2, unsig
 	return do_fork(0, 0, tf);
 }
 
-static long sys_clone(unsigned long flags, unsigned long newsp, unsigned long a2,
-		      unsigned long a3, unsigned long a4, unsigned long a5, struct trap_frame *tf)
+static long sys_clone(unsigned long flags, unsigned long newsp, unsigned long a2, unsigned long a3,
+		      unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	if (flags & ~(unsigned long)CLONE_VM & ~0xfful) /* low byte: the exit signal */
 		return -EINVAL;
@@ -144,9 +142,8 @@ static int copy_argv(unsigned long argv, char args[][EXECVE_ARG_MAX], const char
 	}
 }
 
-static long sys_execve(unsigned long path, unsigned long argv, unsigned long envp,
-		       unsigned long a3, unsigned long a4, unsigned long a5,
-		       struct trap_frame *tf)
+static long sys_execve(unsigned long path, unsigned long argv, unsigned long envp, unsigned long a3,
+		       unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	static char args[EXECVE_MAX_ARGS][EXECVE_ARG_MAX]; /* too big for the stack */
 	const char *ptrs[EXECVE_MAX_ARGS];
@@ -163,20 +160,20 @@ static long sys_execve(unsigned long path, unsigned long argv, unsigned long env
 }
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
-	[__NR_write] = sys_write,
-	[__NR_mmap] = sys_mmap,
-	[__NR_munmap] = sys_munmap,
-	[__NR_brk] = sys_brk,
-	[__NR_sched_yield] = sys_sched_yield,
-	[__NR_nanosleep] = sys_nanosleep,
-	[__NR_getpid] = sys_getpid,
-	[__NR_clone] = sys_clone,
-	[__NR_fork] = sys_fork,
-	[__NR_execve] = sys_execve,
-	[__NR_exit] = sys_exit,
-	[__NR_wait4] = sys_wait4,
-	[__NR_getppid] = sys_getppid,
-	[__NR_exit_group] = sys_exit,
+    [__NR_write] = sys_write,
+    [__NR_mmap] = sys_mmap,
+    [__NR_munmap] = sys_munmap,
+    [__NR_brk] = sys_brk,
+    [__NR_sched_yield] = sys_sched_yield,
+    [__NR_nanosleep] = sys_nanosleep,
+    [__NR_getpid] = sys_getpid,
+    [__NR_clone] = sys_clone,
+    [__NR_fork] = sys_fork,
+    [__NR_execve] = sys_execve,
+    [__NR_exit] = sys_exit,
+    [__NR_wait4] = sys_wait4,
+    [__NR_getppid] = sys_getppid,
+    [__NR_exit_group] = sys_exit,
 };
 
 /* Work before returning to user space, interrupts off: reschedule while asked to. */

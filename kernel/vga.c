@@ -51,7 +51,7 @@ static void vga_write(const char *s, size_t len)
 		vga_putc(s[i]);
 }
 
-static struct console vga_console = { .name = "tty0", .write = vga_write };
+static struct console vga_console = {.name = "tty0", .write = vga_write};
 
 void vga_console_init(u64 phys, u32 width, u32 height)
 {

@@ -6,11 +6,11 @@
  * CPU still has loaded (a lazy user that was not accounted for) or to run under the
  * runqueue lock, each with a message that names the mm.
  */
+#include "mm/mm_struct.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/page.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
-#include "mm/mm_struct.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "sched/sched.h"
@@ -54,8 +54,8 @@ void mmgrab(struct mm_struct *mm)
 	int count = atomic_inc_return(&mm->mm_count);
 
 	BUG_ON_MSG(count <= 1 && mm != &init_mm,
-		   "mmgrab(%s): mm_count was %d: grabbing an mm that is already freed",
-		   mm->name, count - 1);
+		   "mmgrab(%s): mm_count was %d: grabbing an mm that is already freed", mm->name,
+		   count - 1);
 }
 
 /*
@@ -114,7 +114,8 @@ void mmput(struct mm_struct *mm)
 	int users = atomic_dec_return(&mm->mm_users);
 
 	BUG_ON_MSG(users < 0, "mmput(%s): mm_users underflow (%d)", mm->name, users);
-	BUG_ON_MSG(mm == &init_mm && users < 2, "mmput(init_mm): init_mm has no real users to drop");
+	BUG_ON_MSG(mm == &init_mm && users < 2,
+		   "mmput(init_mm): init_mm has no real users to drop");
 	if (users == 0)
 		__mmput(mm);
 }

@@ -32,8 +32,7 @@ int mm_map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		unsigned long vm_flags);
 /* Add a VMA for [addr, addr + len) without populating it: pages appear on first touch
  * (demand-zero, handle_mm_fault). 0, -EINVAL (bad range or overlap), -ENOMEM. */
-int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len,
-	       unsigned long vm_flags);
+int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags);
 /* Does no VMA overlap [start, end)? */
 bool mm_range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end);
 /* The VMA containing addr, or NULL. Caller holds page_table_lock or owns mm. */

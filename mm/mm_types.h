@@ -23,7 +23,7 @@
 struct vm_area_struct {
 	unsigned long vm_start;
 	unsigned long vm_end;
-	unsigned long vm_flags; /* VM_READ | VM_WRITE | VM_EXEC */
+	unsigned long vm_flags;	  /* VM_READ | VM_WRITE | VM_EXEC */
 	struct list_head vm_list; /* mm->mmap, sorted by address */
 	struct mm_struct *vm_mm;
 };
@@ -33,12 +33,12 @@ struct vm_area_struct {
 #define VM_EXEC 0x4ul
 
 struct mm_struct {
-	pgd_t *pgd; /* the PML4, in the direct map; its kernel half equals init_mm's */
+	pgd_t *pgd;	   /* the PML4, in the direct map; its kernel half equals init_mm's */
 	atomic_t mm_users; /* real users: tasks with ->mm == this, plus mmget holders */
 	atomic_t mm_count; /* lazy users + explicit grabs + 1 while mm_users > 0 */
 	spinlock_t page_table_lock; /* protects mmap (the VMA list) and the user tables */
-	struct list_head mmap; /* VMAs, sorted by address */
-	unsigned long nr_pages; /* user pages mapped (for tests: they all go at exit_mmap) */
+	struct list_head mmap;	    /* VMAs, sorted by address */
+	unsigned long nr_pages;	    /* user pages mapped (for tests: they all go at exit_mmap) */
 	/*
 	 * The CPUs that may hold translations of this mm in their TLB: a CPU sets its bit
 	 * in switch_mm before loading CR3 and clears it when it loads another mm. Atomic.

@@ -9,10 +9,10 @@
 #include "arch/x86_64/tlbflush.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/string.h"
 #include "mm/mm_struct.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
-#include "kernel/string.h"
 #include "mm/slab.h"
 
 static pgprot_t vm_flags_to_prot(unsigned long vm_flags)
@@ -80,8 +80,7 @@ static int populate_range(struct mm_struct *mm, unsigned long start, unsigned lo
 	return 0;
 }
 
-int mm_map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len,
-		unsigned long vm_flags)
+int mm_map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
 {
 	unsigned long end = addr + len;
 	struct vm_area_struct *vma;
@@ -123,16 +122,15 @@ void exit_mmap(struct mm_struct *mm)
 		list_del(&vma->vm_list);
 		kfree(vma);
 	}
-	BUG_ON_MSG(mm->nr_pages, "exit_mmap(%s): %lu pages still mapped outside any VMA",
-		   mm->name, mm->nr_pages);
+	BUG_ON_MSG(mm->nr_pages, "exit_mmap(%s): %lu pages still mapped outside any VMA", mm->name,
+		   mm->nr_pages);
 	free_user_page_tables(mm);
 	flush_tlb_mm(mm); /* a lazy CPU may still have this PML4 loaded: the zombie case */
 }
 
 /* ---- demand paging, copy-on-write, fork --------------------------------------------- */
 
-int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len,
-	       unsigned long vm_flags)
+int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
 {
 	unsigned long end = addr + len;
 	struct vm_area_struct *vma;
@@ -144,8 +142,8 @@ int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
 	if (!vma)
 		return -ENOMEM;
-	*vma = (struct vm_area_struct){ .vm_start = addr, .vm_end = end,
-					.vm_flags = vm_flags, .vm_mm = mm };
+	*vma = (struct vm_area_struct){
+	    .vm_start = addr, .vm_end = end, .vm_flags = vm_flags, .vm_mm = mm};
 	flags = spin_lock_irqsave(&mm->page_table_lock);
 	if (!mm_range_is_free(mm, addr, end)) {
 		spin_unlock_irqrestore(&mm->page_table_lock, flags);
@@ -264,15 +262,14 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool e
 	u64 flags;
 	int err;
 
-	if (!vma || (write && !(vma->vm_flags & VM_WRITE)) ||
-	    (exec && !(vma->vm_flags & VM_EXEC)))
+	if (!vma || (write && !(vma->vm_flags & VM_WRITE)) || (exec && !(vma->vm_flags & VM_EXEC)))
 		return -EFAULT;
 	if (translate(mm, va, &pa, &flags)) {
 		if (write && (flags & _PAGE_COW))
 			return break_cow(mm, va, pa, flags & PTE_FLAGS_MASK);
 		if ((write && !(flags & _PAGE_RW)) || (exec && (flags & _PAGE_NX)))
 			return -EFAULT; /* retrying could never succeed */
-		return 0; /* already fixed (a stale TLB entry, or another thread) */
+		return 0;		/* already fixed (a stale TLB entry, or another thread) */
 	}
 	err = populate_range(mm, va, va + PAGE_SIZE, vm_flags_to_prot(vma->vm_flags));
 	return err;

@@ -15,10 +15,10 @@
 #include "kernel/types.h"
 
 /* page->flags bits */
-#define PG_reserved (1u << 0) /* never in the buddy allocator (hole, kernel, boot data) */
-#define PG_buddy (1u << 1) /* the head of a free block in the buddy allocator */
-#define PG_slab (1u << 2) /* owned by a slab cache */
-#define PG_head (1u << 3) /* first page of an allocated block of order > 0 */
+#define PG_reserved (1u << 0)	   /* never in the buddy allocator (hole, kernel, boot data) */
+#define PG_buddy (1u << 1)	   /* the head of a free block in the buddy allocator */
+#define PG_slab (1u << 2)	   /* owned by a slab cache */
+#define PG_head (1u << 3)	   /* first page of an allocated block of order > 0 */
 #define PG_large_kmalloc (1u << 4) /* head of a block kmalloc took from the buddy allocator */
 
 struct kmem_cache;
@@ -26,11 +26,11 @@ struct kmem_cache;
 struct page {
 	u32 flags;
 	u32 order; /* buddy: order of the free block this page heads; or the allocated order */
-	atomic_t _refcount; /* users of an allocated page; 0 when free */
-	u32 slab_inuse; /* slab: objects in use on this slab page */
-	struct list_head lru; /* buddy free list, or a slab cache's page list */
+	atomic_t _refcount;	       /* users of an allocated page; 0 when free */
+	u32 slab_inuse;		       /* slab: objects in use on this slab page */
+	struct list_head lru;	       /* buddy free list, or a slab cache's page list */
 	struct kmem_cache *slab_cache; /* slab: the owning cache */
-	void *freelist; /* slab: first free object on this page */
+	void *freelist;		       /* slab: first free object on this page */
 };
 
 extern struct page *mem_map;

@@ -20,7 +20,7 @@
 
 struct kstack {
 	unsigned long bottom; /* lowest mapped address; bottom - PAGE_SIZE is the guard */
-	unsigned long top; /* one past the highest address: the initial stack pointer */
+	unsigned long top;    /* one past the highest address: the initial stack pointer */
 };
 
 void vmalloc_init(void);

@@ -61,18 +61,18 @@ static struct switch_record *trace_begin(struct task_struct *prev, struct task_s
 		return NULL;
 	r = &switch_trace.records[switch_trace.count++ % SWITCH_TRACE_LEN];
 	*r = (struct switch_record){
-		.prev_pid = prev->pid,
-		.next_pid = next->pid,
-		.prev_is_real = prev->mm != NULL,
-		.next_is_real = next->mm != NULL,
-		.prev_active_mm = prev->active_mm,
-		.next_mm = next->mm,
-		.next_pgd_pa = next->mm ? __pa(next->mm->pgd) : 0,
-		.next_mm_users = next->mm ? atomic_read(&next->mm->mm_users) : 0,
-		.lazy_mm = prev->active_mm,
-		.lazy_count_before = atomic_read(&prev->active_mm->mm_count),
-		.cr3_before = read_cr3(),
-		.cr3_writes_delta = this_cpu()->nr_cr3_writes,
+	    .prev_pid = prev->pid,
+	    .next_pid = next->pid,
+	    .prev_is_real = prev->mm != NULL,
+	    .next_is_real = next->mm != NULL,
+	    .prev_active_mm = prev->active_mm,
+	    .next_mm = next->mm,
+	    .next_pgd_pa = next->mm ? __pa(next->mm->pgd) : 0,
+	    .next_mm_users = next->mm ? atomic_read(&next->mm->mm_users) : 0,
+	    .lazy_mm = prev->active_mm,
+	    .lazy_count_before = atomic_read(&prev->active_mm->mm_count),
+	    .cr3_before = read_cr3(),
+	    .cr3_writes_delta = this_cpu()->nr_cr3_writes,
 	};
 	return r;
 }
@@ -133,8 +133,7 @@ static void switch_to_kernel_thread(struct rq *rq, struct task_struct *prev,
  * __mmdrop here could free live tables. It is parked in rq->prev_mm and dropped by
  * finish_task_switch.
  */
-static void switch_to_real_task(struct rq *rq, struct task_struct *prev,
-				struct task_struct *next)
+static void switch_to_real_task(struct rq *rq, struct task_struct *prev, struct task_struct *next)
 {
 	u64 writes = this_cpu()->nr_cr3_writes;
 
@@ -164,8 +163,7 @@ static void switch_fpu(struct task_struct *prev, struct task_struct *next)
  * runqueue locked and interrupts off; finish_task_switch unlocks and re-enables them
  * on the other side. Never inlined, so that GDB can stop here.
  */
-__noinline void context_switch(struct rq *rq, struct task_struct *prev,
-			       struct task_struct *next)
+__noinline void context_switch(struct rq *rq, struct task_struct *prev, struct task_struct *next)
 {
 	struct switch_record *record = trace_begin(prev, next);
 
@@ -410,11 +408,11 @@ void sched_init(void)
 	cs->kernel_stack_top = idle->stack.top;
 	mmu_context_init();
 	sched_boot_snapshot = (struct sched_boot_snapshot){
-		.idle_mm = idle->mm,
-		.idle_active_mm = idle->active_mm,
-		.loaded_mm = cs->loaded_mm,
-		.init_mm_count = atomic_read(&init_mm.mm_count),
-		.init_mm_users = atomic_read(&init_mm.mm_users),
+	    .idle_mm = idle->mm,
+	    .idle_active_mm = idle->active_mm,
+	    .loaded_mm = cs->loaded_mm,
+	    .init_mm_count = atomic_read(&init_mm.mm_count),
+	    .init_mm_users = atomic_read(&init_mm.mm_users),
 	};
 	printk("sched: swapper/0 is idle on init_mm; lazy TLB %s, HZ=%d, slice %d ticks\n",
 	       lazy_tlb_enabled ? "on" : "off (nolazytlb)", HZ, SCHED_TIMESLICE_TICKS);

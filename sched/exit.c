@@ -27,8 +27,8 @@ void exit_mm(void)
 
 	if (!mm)
 		return;
-	BUG_ON_MSG(mm != tsk->active_mm, "exit_mm(%s): mm %s but active_mm %s", tsk->comm,
-		   mm->name, tsk->active_mm ? tsk->active_mm->name : "NULL");
+	BUG_ON_MSG(mm != tsk->active_mm, "exit_mm(%s): mm %s but active_mm %s", tsk->comm, mm->name,
+		   tsk->active_mm ? tsk->active_mm->name : "NULL");
 	mmgrab(mm);
 	flags = local_irq_save(); /* mm and the lazy state change together */
 	tsk->mm = NULL;

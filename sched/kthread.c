@@ -33,7 +33,7 @@ static struct task_struct *create_task(int (*threadfn)(void *), void *data, cons
 	task->threadfn = threadfn;
 	task->data = data;
 	task->mm = mm;
-	task->active_mm = mm; /* NULL for a kernel thread until its first switch-in */
+	task->active_mm = mm;  /* NULL for a kernel thread until its first switch-in */
 	get_task_struct(task); /* the creator's reference, for kthread_stop / task_wait_exit */
 	task_prepare_first_switch(task, task_entry);
 	return task;
@@ -132,8 +132,7 @@ void kthread_unuse_mm(struct mm_struct *mm)
 	struct task_struct *tsk = current;
 	unsigned long flags;
 
-	BUG_ON_MSG(tsk->mm != mm, "kthread_unuse_mm(%s): %s does not use it", mm->name,
-		   tsk->comm);
+	BUG_ON_MSG(tsk->mm != mm, "kthread_unuse_mm(%s): %s does not use it", mm->name, tsk->comm);
 	flags = local_irq_save();
 	tsk->mm = NULL;
 	mmgrab(mm); /* the lazy reference: active_mm is still mm */

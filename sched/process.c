@@ -5,6 +5,7 @@
  * shares it, which is just another real user: mmget. Either way the child starts with a
  * copy of the parent's trap frame, so it returns from the same syscall, with 0.
  */
+#include "sched/process.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall.h"
 #include "kernel/errno.h"
@@ -12,7 +13,6 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/mm_struct.h"
-#include "sched/process.h"
 #include "sched/task_internal.h"
 #include "sched/wait.h"
 
@@ -96,7 +96,7 @@ long do_wait(pid_t pid, int *status, bool nohang)
 	pid_t reaped;
 
 	for (;;) {
-		struct wait_queue_entry wait = { .task = parent };
+		struct wait_queue_entry wait = {.task = parent};
 
 		INIT_LIST_HEAD(&wait.entry);
 		prepare_to_wait(&child_exit_wq, &wait);
@@ -151,9 +151,9 @@ void force_sig_fault(struct trap_frame *tf, int sig, const char *what, unsigned 
 {
 	struct task_struct *tsk = current;
 
-	printk("%s[%d]: %s at %lx ip %lx sp %lx error %lx in %s\n", tsk->comm, tsk->pid, what,
-	       addr, (unsigned long)tf->rip, (unsigned long)tf->rsp,
-	       (unsigned long)tf->error_code, tsk->comm);
+	printk("%s[%d]: %s at %lx ip %lx sp %lx error %lx in %s\n", tsk->comm, tsk->pid, what, addr,
+	       (unsigned long)tf->rip, (unsigned long)tf->rsp, (unsigned long)tf->error_code,
+	       tsk->comm);
 	tsk->kill_signal = sig;
 	do_exit(W_SIGNALED(sig));
 }

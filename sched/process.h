@@ -21,8 +21,8 @@
 #define CLONE_VM 0x00000100 /* share the address space: a thread */
 
 /* Wait statuses, as Linux encodes them. */
-#define W_EXITCODE(code) (((code) & 0xff) << 8)
-#define W_SIGNALED(sig) ((sig) & 0x7f)
+#define W_EXITCODE(code) (((code)&0xff) << 8)
+#define W_SIGNALED(sig) ((sig)&0x7f)
 
 #define USER_STACK_TOP 0x00007ffffff00000ul /* below it: the main thread's stack */
 #define USER_STACK_SIZE (8ul << 20)
@@ -48,8 +48,8 @@ int kernel_execve(const char *name, const char *const *argv, int argc);
 /* wait4: reap a child (pid > 0: that one; -1: any); returns its pid, -ECHILD. */
 long do_wait(pid_t pid, int *status, bool nohang);
 /* Kill the current process for a fault: print the Linux-style line, exit with sig. */
-void force_sig_fault(struct trap_frame *tf, int sig, const char *what, unsigned long addr)
-	__noreturn;
+void force_sig_fault(struct trap_frame *tf, int sig, const char *what,
+		     unsigned long addr) __noreturn;
 /* Called by do_exit for a process: orphan children, notify the parent. */
 void exit_notify_parent(struct task_struct *tsk);
 

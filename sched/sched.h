@@ -22,7 +22,7 @@
 #include "mm/vmalloc.h"
 
 #define TASK_COMM_LEN 16
-#define HZ 100 /* timer ticks per second: the one place this is set */
+#define HZ 100			/* timer ticks per second: the one place this is set */
 #define SCHED_TIMESLICE_TICKS 5 /* round-robin slice: 50 ms */
 
 /* task->state */
@@ -32,7 +32,7 @@
 #define TASK_DEAD 0x80 /* exited; its stack goes in finish_task_switch */
 
 /* task->flags (Linux's values) */
-#define PF_IDLE 0x00000002 /* the idle task of a CPU */
+#define PF_IDLE 0x00000002    /* the idle task of a CPU */
 #define PF_EXITING 0x00000004 /* in do_exit */
 #define PF_KTHREAD 0x00200000 /* a kernel thread: never has an mm of its own */
 
@@ -48,7 +48,7 @@ struct task_struct {
 	unsigned int flags;
 	bool on_rq; /* queued on (or running from) a runqueue */
 	int cpu;
-	int time_slice; /* ticks left */
+	int time_slice;		   /* ticks left */
 	struct list_head run_list; /* runqueue link */
 
 	pid_t pid;
@@ -77,7 +77,7 @@ struct task_struct {
 	int (*threadfn)(void *data);
 	void *data;
 	bool should_stop; /* kthread_stop asked this thread to return */
-	bool exited; /* do_exit finished: exit_code is final */
+	bool exited;	  /* do_exit finished: exit_code is final */
 
 	/* Sleeping. */
 	u64 wake_at_tick; /* msleep: the jiffies value to wake at */
@@ -85,20 +85,20 @@ struct task_struct {
 
 	/* Processes (user space; sched/process.c). Protected by the process lock. */
 	struct task_struct *parent; /* NULL for kernel threads and orphans */
-	struct list_head children; /* processes this one forked, until it reaps them */
-	struct list_head sibling; /* link in parent->children */
-	bool forked; /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
+	struct list_head children;  /* processes this one forked, until it reaps them */
+	struct list_head sibling;   /* link in parent->children */
+	bool forked;	 /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
 	int kill_signal; /* nonzero: a fault killed it; exits with this signal */
 	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
-	unsigned long mmap_base; /* next address mmap tries (grows down) */
+	unsigned long mmap_base;      /* next address mmap tries (grows down) */
 
-	bool user_fpu; /* runs user code: its FPU state is saved and restored on switches */
+	bool user_fpu;	      /* runs user code: its FPU state is saved and restored on switches */
 	struct fpu_state fpu; /* user FPU/SSE registers while switched out */
 };
 
 struct rq {
 	spinlock_t lock;
-	struct list_head queue; /* runnable tasks, not including curr */
+	struct list_head queue;	 /* runnable tasks, not including curr */
 	unsigned int nr_running; /* queued + curr (if not idle) */
 	struct task_struct *curr;
 	struct task_struct *idle;

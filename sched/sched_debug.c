@@ -2,13 +2,13 @@
  * sched/sched_debug.c - computing the active_mm invariants from live state
  * (see sched/sched_debug.h).
  */
+#include "sched/sched_debug.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/printk.h"
 #include "mm/pgtable.h"
 #include "sched/sched.h"
-#include "sched/sched_debug.h"
 
 struct sched_boot_snapshot sched_boot_snapshot;
 
@@ -30,7 +30,7 @@ static void count_users(struct task_struct *task, void *arg)
 
 int mm_census_expected(struct mm_struct *mm, int explicit_refs)
 {
-	struct census c = { .mm = mm };
+	struct census c = {.mm = mm};
 	unsigned long flags = local_irq_save();
 	int expected;
 
@@ -73,7 +73,7 @@ static void check_one_task(struct task_struct *task, void *arg)
 
 int check_task_invariants(void)
 {
-	struct task_check tc = { 0 };
+	struct task_check tc = {0};
 	unsigned long flags = local_irq_save();
 	struct cpu_state *cs = this_cpu();
 

@@ -18,19 +18,19 @@ struct mm_struct;
 
 struct switch_record {
 	int prev_pid, next_pid;
-	bool prev_is_real, next_is_real; /* ->mm != NULL */
+	bool prev_is_real, next_is_real;  /* ->mm != NULL */
 	struct mm_struct *prev_active_mm; /* before */
-	struct mm_struct *next_mm; /* next->mm (compare only: it may be freed since) */
-	u64 next_pgd_pa; /* physical address of next->mm's PML4, 0 for a kthread */
-	int next_mm_users; /* next->mm's mm_users at the switch, 0 for a kthread */
+	struct mm_struct *next_mm;	  /* next->mm (compare only: it may be freed since) */
+	u64 next_pgd_pa;		  /* physical address of next->mm's PML4, 0 for a kthread */
+	int next_mm_users;		  /* next->mm's mm_users at the switch, 0 for a kthread */
 	struct mm_struct *next_active_mm; /* after context_switch set it */
-	struct mm_struct *lazy_mm; /* the mm whose count is tracked: prev's active_mm */
-	int lazy_count_before; /* lazy_mm's mm_count before the switch */
-	int lazy_count_at_finish; /* ... in finish_task_switch, before any mmdrop */
-	int lazy_count_after; /* ... after finish_task_switch's mmdrop (or none) */
-	bool lazy_mm_freed; /* the drop freed it: lazy_count_after is not readable */
+	struct mm_struct *lazy_mm;	  /* the mm whose count is tracked: prev's active_mm */
+	int lazy_count_before;		  /* lazy_mm's mm_count before the switch */
+	int lazy_count_at_finish;	  /* ... in finish_task_switch, before any mmdrop */
+	int lazy_count_after;		  /* ... after finish_task_switch's mmdrop (or none) */
+	bool lazy_mm_freed;		  /* the drop freed it: lazy_count_after is not readable */
 	u64 cr3_before, cr3_at_finish;
-	u64 cr3_writes_delta; /* CR3 writes done by this switch */
+	u64 cr3_writes_delta;		  /* CR3 writes done by this switch */
 	struct mm_struct *prev_mm_parked; /* rq->prev_mm as context_switch left it */
 };
 

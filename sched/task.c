@@ -98,12 +98,12 @@ void task_prepare_first_switch(struct task_struct *task, void (*entry)(struct ta
 	u64 *sp = (u64 *)((struct trap_frame *)task->stack.top - 1);
 
 	*--sp = (u64)ret_from_fork; /* switch_to's ret; then rsp is 16-byte aligned */
-	*--sp = 0; /* rbp: ends the backtrace chain */
-	*--sp = (u64)entry; /* rbx */
-	*--sp = (u64)task; /* r12 */
-	*--sp = 0; /* r13 */
-	*--sp = 0; /* r14 */
-	*--sp = 0; /* r15 */
+	*--sp = 0;		    /* rbp: ends the backtrace chain */
+	*--sp = (u64)entry;	    /* rbx */
+	*--sp = (u64)task;	    /* r12 */
+	*--sp = 0;		    /* r13 */
+	*--sp = 0;		    /* r14 */
+	*--sp = 0;		    /* r15 */
 	task->thread.sp = (u64)sp;
 }
 
@@ -121,8 +121,7 @@ void put_task_struct(struct task_struct *task)
 		return;
 	BUG_ON_MSG(task->state != TASK_DEAD, "put_task_struct(%s): freeing a live task",
 		   task->comm);
-	BUG_ON_MSG(task->stack.top, "put_task_struct(%s): its stack was never freed",
-		   task->comm);
+	BUG_ON_MSG(task->stack.top, "put_task_struct(%s): its stack was never freed", task->comm);
 	task_list_del(task);
 	kmem_cache_free(task_cachep, task);
 }

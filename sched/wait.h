@@ -25,7 +25,10 @@ struct wait_queue_entry {
 	struct list_head entry;
 };
 
-#define WAIT_QUEUE_HEAD_INIT(name) { SPINLOCK_INIT(#name), LIST_HEAD_INIT(name.head) }
+#define WAIT_QUEUE_HEAD_INIT(name)                                                                 \
+	{                                                                                          \
+		SPINLOCK_INIT(#name), LIST_HEAD_INIT(name.head)                                    \
+	}
 #define DECLARE_WAIT_QUEUE_HEAD(name) struct wait_queue_head name = WAIT_QUEUE_HEAD_INIT(name)
 
 void init_waitqueue_head(struct wait_queue_head *wq);
@@ -33,17 +36,17 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
 void wake_up(struct wait_queue_head *wq);
 
-#define wait_event(wq, condition)                                                        \
-	do {                                                                             \
-		struct wait_queue_entry wait_entry_ = { .task = current };              \
-		INIT_LIST_HEAD(&wait_entry_.entry);                                      \
-		for (;;) {                                                               \
-			prepare_to_wait(&(wq), &wait_entry_);                            \
-			if (condition)                                                   \
-				break;                                                   \
-			schedule();                                                      \
-		}                                                                        \
-		finish_wait(&(wq), &wait_entry_);                                        \
+#define wait_event(wq, condition)                                                                  \
+	do {                                                                                       \
+		struct wait_queue_entry wait_entry_ = {.task = current};                           \
+		INIT_LIST_HEAD(&wait_entry_.entry);                                                \
+		for (;;) {                                                                         \
+			prepare_to_wait(&(wq), &wait_entry_);                                      \
+			if (condition)                                                             \
+				break;                                                             \
+			schedule();                                                                \
+		}                                                                                  \
+		finish_wait(&(wq), &wait_entry_);                                                  \
 	} while (0)
 
 #endif

@@ -20,8 +20,7 @@
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
 
-static struct task_struct *start_real(struct worker_args *w, const char *name,
-				      struct mm_struct *mm)
+static struct task_struct *start_real(struct worker_args *w, const char *name, struct mm_struct *mm)
 {
 	return user_task_run(real_worker, w, name, mm);
 }
@@ -50,15 +49,15 @@ KTEST(active_mm, test_thread_is_lazy)
 KTEST(active_mm, four_switch_cases_follow_linux)
 {
 	static struct worker_args a, b, k1, k2;
-	unsigned int counts[SWITCH_NR_CASES] = { 0 };
+	unsigned int counts[SWITCH_NR_CASES] = {0};
 	struct mm_struct *mm_a = make_test_mm("A"), *mm_b = make_test_mm("B");
 	struct task_struct *ta, *tb, *tk1, *tk2;
 
 	KASSERT_NOT_NULL(t, mm_a);
 	KASSERT_NOT_NULL(t, mm_b);
-	a = (struct worker_args){ .yields = 8, .pattern = 0xa000 };
-	b = (struct worker_args){ .yields = 8, .pattern = 0xb000 };
-	k1 = k2 = (struct worker_args){ .yields = 8 };
+	a = (struct worker_args){.yields = 8, .pattern = 0xa000};
+	b = (struct worker_args){.yields = 8, .pattern = 0xb000};
+	k1 = k2 = (struct worker_args){.yields = 8};
 	switch_trace_start();
 	ta = start_real(&a, "A", mm_a);
 	tk1 = kthread_run(yielding_kthread, &k1, "K1");
@@ -84,13 +83,13 @@ KTEST(active_mm, four_switch_cases_follow_linux)
 KTEST(active_mm, threads_of_one_mm_share_cr3)
 {
 	static struct worker_args a, b;
-	unsigned int counts[SWITCH_NR_CASES] = { 0 };
+	unsigned int counts[SWITCH_NR_CASES] = {0};
 	struct mm_struct *mm = make_test_mm("threads");
 	struct task_struct *ta, *tb;
 
 	KASSERT_NOT_NULL(t, mm);
-	a = (struct worker_args){ .yields = 10, .pattern = 0x7000 };
-	b = (struct worker_args){ .yields = 10, .pattern = 0x7000 };
+	a = (struct worker_args){.yields = 10, .pattern = 0x7000};
+	b = (struct worker_args){.yields = 10, .pattern = 0x7000};
 	mmget(mm); /* the second thread's real reference */
 	KEXPECT_EQ(t, atomic_read(&mm->mm_users), 2);
 	KEXPECT_EQ(t, atomic_read(&mm->mm_count), 1); /* one count for all real users */
@@ -119,8 +118,8 @@ KTEST(active_mm, nobody_has_init_mm_as_mm)
 	struct task_struct *ta, *tk;
 
 	KASSERT_NOT_NULL(t, mm);
-	a = (struct worker_args){ .yields = 3, .pattern = 1 };
-	k = (struct worker_args){ .yields = 3 };
+	a = (struct worker_args){.yields = 3, .pattern = 1};
+	k = (struct worker_args){.yields = 3};
 	ta = start_real(&a, "A", mm);
 	tk = kthread_run(yielding_kthread, &k, "K");
 	KASSERT_TRUE(t, ta && tk);
@@ -176,7 +175,7 @@ KTEST(active_mm, exit_mm_makes_a_real_task_lazy)
 	KEXPECT_PTR_EQ(t, p.active_after, mm); /* still loaded, now borrowed */
 	KEXPECT_EQ(t, p.users_after, p.users_before - 1);
 	KEXPECT_EQ(t, p.count_after, p.count_before + 1); /* the lazy reference */
-	KEXPECT_EQ(t, p.cr3_after, p.cr3_before); /* no CR3 write */
+	KEXPECT_EQ(t, p.cr3_after, p.cr3_before);	  /* no CR3 write */
 	KEXPECT_TRUE(t, p.still_reads_kernel);
 	KEXPECT_EQ(t, atomic_read(&mm->mm_users), 1);
 	KEXPECT_EQ(t, mm_census_expected(mm, 0), atomic_read(&mm->mm_count));
@@ -220,7 +219,7 @@ KTEST(active_mm, kthread_use_mm_round_trip)
 	KASSERT_NOT_NULL(t, mm);
 	KASSERT_TRUE(t, translate(mm, TEST_USER_BASE, &pa, &flags));
 	*(unsigned long *)__va(pa) = 0x5eed;
-	p = (struct use_mm_probe){ .mm = mm };
+	p = (struct use_mm_probe){.mm = mm};
 	k = kthread_run(borrow_with_use_mm, &p, "user_of_mm");
 	KASSERT_NOT_NULL(t, k);
 	KEXPECT_EQ(t, task_wait_exit(k), 0);
@@ -248,7 +247,7 @@ struct zombie_probe {
 	bool k_borrows, users_zero, user_half_empty, cr3_on_zombie, mapping_gone;
 	int count_seen;
 	unsigned long structs_before_drop; /* zombie alive */
-	unsigned long structs_seen_by_b; /* B's own mm alive, the zombie freed */
+	unsigned long structs_seen_by_b;   /* B's own mm alive, the zombie freed */
 };
 
 static int zombie_a(void *arg)
@@ -318,7 +317,7 @@ KTEST(active_mm, zombie_mm_lives_for_its_lazy_user)
 	kmem_cache_shrink_all();
 	free_before = nr_free_pages();
 	structs_before = mm_structs_in_use();
-	z = (struct zombie_probe){ 0 };
+	z = (struct zombie_probe){0};
 	z.mm = make_test_mm("zombie");
 	KASSERT_NOT_NULL(t, z.mm);
 	k = kthread_run(zombie_k, &z, "K");
@@ -329,7 +328,7 @@ KTEST(active_mm, zombie_mm_lives_for_its_lazy_user)
 
 	KEXPECT_TRUE(t, z.k_borrows);
 	KEXPECT_TRUE(t, z.users_zero);
-	KEXPECT_EQ(t, z.count_seen, 1); /* K's lazy reference alone keeps it alive */
+	KEXPECT_EQ(t, z.count_seen, 1);	    /* K's lazy reference alone keeps it alive */
 	KEXPECT_TRUE(t, z.user_half_empty); /* user pages and tables already freed */
 	KEXPECT_TRUE(t, z.mapping_gone);
 	KEXPECT_TRUE(t, z.cr3_on_zombie); /* and yet we ran on it: the kernel half is intact */
@@ -352,7 +351,7 @@ KTEST(active_mm, census_holds_at_quiescent_points)
 	KEXPECT_EQ(t, atomic_read(&mm->mm_count), mm_census_expected(mm, 0));
 	mmgrab(mm);
 	KEXPECT_EQ(t, atomic_read(&mm->mm_count), mm_census_expected(mm, 1));
-	a = (struct worker_args){ .yields = 2, .pattern = 3 };
+	a = (struct worker_args){.yields = 2, .pattern = 3};
 	mmget(mm);
 	ta = start_real(&a, "A", mm);
 	KASSERT_NOT_NULL(t, ta);
@@ -412,7 +411,7 @@ KTEST(active_mm, exit_mmap_frees_every_user_page)
 /* ---- misuse must panic ------------------------------------------------------------ */
 
 /* A struct nobody references any more (both counts 0), dropped once more. */
-static struct mm_struct dead_mm = { .name = "dead" };
+static struct mm_struct dead_mm = {.name = "dead"};
 
 KTEST_DEATH(active_mm, mmdrop_underflow, "mmdrop(dead): mm_count underflow")
 {

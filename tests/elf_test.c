@@ -362,8 +362,7 @@ static void release_held(struct list_head *held)
 {
 	struct page *page, *next;
 
-	list_for_each_entry_safe(page, next, held, lru)
-	{
+	list_for_each_entry_safe(page, next, held, lru) {
 		list_del_init(&page->lru);
 		__free_pages(page, page->order);
 	}

@@ -17,6 +17,7 @@
  * `ktest_death=<suite>.<name>` the kernel runs one death test, which must panic. When
  * done, QEMU is ended through isa-debug-exit with a pass or fail code.
  */
+#include "tests/ktest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
@@ -25,7 +26,6 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "sched/process.h"
-#include "tests/ktest.h"
 
 extern const struct ktest_case __ktest_cases_start[], __ktest_cases_end[];
 extern const struct ktest_suite_hooks __ktest_suites_start[], __ktest_suites_end[];
@@ -150,9 +150,9 @@ static void print_failure_header(struct ktest *t, const char *file, int line, bo
 	       assertion ? "ASSERTION" : "EXPECTATION", file, line);
 }
 
-void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *op, const char *left_expr, long long left,
-		    const char *right_expr, long long right, bool is_unsigned)
+void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, long long left, const char *right_expr, long long right,
+		    bool is_unsigned)
 {
 	print_failure_header(t, file, line, assertion);
 	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
@@ -168,9 +168,9 @@ void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion,
 	}
 }
 
-void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *op, const char *left_expr, const void *left,
-		    const char *right_expr, const void *right)
+void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, const void *left, const char *right_expr,
+		    const void *right)
 {
 	print_failure_header(t, file, line, assertion);
 	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
@@ -178,9 +178,9 @@ void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion,
 	printk("        %s == %p\n", right_expr, right);
 }
 
-void ktest_fail_str(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *op, const char *left_expr, const char *left,
-		    const char *right_expr, const char *right)
+void ktest_fail_str(struct ktest *t, const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, const char *left, const char *right_expr,
+		    const char *right)
 {
 	print_failure_header(t, file, line, assertion);
 	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
@@ -188,8 +188,8 @@ void ktest_fail_str(struct ktest *t, const char *file, int line, bool assertion,
 	printk("        %s == \"%s\"\n", right_expr, right);
 }
 
-void ktest_fail_msg(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *fmt, ...)
+void ktest_fail_msg(struct ktest *t, const char *file, int line, bool assertion, const char *fmt,
+		    ...)
 {
 	char msg[256];
 	va_list ap;
@@ -225,8 +225,8 @@ void ktest_skip(struct ktest *t, const char *reason)
 }
 
 /* Run one case; print its result line; return it in totals. */
-static void run_case(const struct ktest_case *c, const struct ktest_suite_hooks *hooks,
-		     int index, struct ktest_totals *totals)
+static void run_case(const struct ktest_case *c, const struct ktest_suite_hooks *hooks, int index,
+		     struct ktest_totals *totals)
 {
 	struct ktest *t = &running;
 	unsigned long irq_flags = read_rflags() & X86_EFLAGS_IF;
@@ -262,7 +262,7 @@ static void run_case(const struct ktest_case *c, const struct ktest_suite_hooks 
 static void run_suite(const char *suite, int suite_index, struct ktest_totals *all)
 {
 	const struct ktest_suite_hooks *hooks = find_hooks(suite);
-	struct ktest_totals totals = { 0 };
+	struct ktest_totals totals = {0};
 	int index = 0;
 	bool suite_ok = !hooks || !hooks->suite_init || hooks->suite_init() == 0;
 
@@ -371,7 +371,7 @@ static void __noreturn ktest_finish(bool user_failed)
 static void __noreturn run_user_suites(const char **names, int n, int first_index)
 {
 	static char index[KTEST_INDEX_LEN];
-	const char *argv[KTEST_MAX_USER_SUITES + 3] = { "init", "ktest", index };
+	const char *argv[KTEST_MAX_USER_SUITES + 3] = {"init", "ktest", index};
 	int err;
 
 	snprintf(index, sizeof(index), "%d", first_index);

@@ -40,9 +40,9 @@ struct ktest_case {
 /* Optional per-suite hooks (section .ktest_suites), as KUnit's suite_init/init/exit. */
 struct ktest_suite_hooks {
 	const char *suite;
-	int (*suite_init)(void); /* once before the suite; non-zero fails every test */
-	void (*suite_exit)(void); /* once after the suite */
-	int (*init)(struct ktest *t); /* before each test; non-zero fails that test */
+	int (*suite_init)(void);       /* once before the suite; non-zero fails every test */
+	void (*suite_exit)(void);      /* once after the suite */
+	int (*init)(struct ktest *t);  /* before each test; non-zero fails that test */
 	void (*exit)(struct ktest *t); /* after each test, even a failed one */
 };
 
@@ -62,41 +62,39 @@ struct ktest {
 	bool skipped;
 	char skip_reason[96];
 	u64 jmpbuf[8]; /* callee-saved registers, rsp and return rip for ktest_longjmp */
-	void *priv; /* for a suite's init/exit hooks to share state with the test */
+	void *priv;    /* for a suite's init/exit hooks to share state with the test */
 };
 
-#define KTEST(suite, name)                                                               \
-	static void ktest_fn_##suite##_##name(struct ktest *t);                          \
-	static const struct ktest_case ktest_case_##suite##_##name __used                \
-		__section(".ktest_cases") __aligned(8) = { #suite, #name,                \
-							   ktest_fn_##suite##_##name,    \
-							   __FILE__, __LINE__ };         \
+#define KTEST(suite, name)                                                                         \
+	static void ktest_fn_##suite##_##name(struct ktest *t);                                    \
+	static const struct ktest_case ktest_case_##suite##_##name __used __section(               \
+	    ".ktest_cases")                                                                        \
+	    __aligned(8) = {#suite, #name, ktest_fn_##suite##_##name, __FILE__, __LINE__};         \
 	static void ktest_fn_##suite##_##name(struct ktest *t __unused)
 
-#define KTEST_SUITE_HOOKS(suite_, ...)                                                   \
-	static const struct ktest_suite_hooks ktest_hooks_##suite_ __used                \
-		__section(".ktest_suites") __aligned(8) = { .suite = #suite_, __VA_ARGS__ }
+#define KTEST_SUITE_HOOKS(suite_, ...)                                                             \
+	static const struct ktest_suite_hooks ktest_hooks_##suite_ __used __section(               \
+	    ".ktest_suites") __aligned(8) = {.suite = #suite_, __VA_ARGS__}
 
-#define KTEST_DEATH(suite, name, expect_text)                                            \
-	static void ktest_death_fn_##suite##_##name(void);                               \
-	static const struct ktest_death_case ktest_death_##suite##_##name __used         \
-		__section(".ktest_death") __aligned(8) = { #suite, #name,                \
-							   ktest_death_fn_##suite##_##name, \
-							   expect_text };                \
+#define KTEST_DEATH(suite, name, expect_text)                                                      \
+	static void ktest_death_fn_##suite##_##name(void);                                         \
+	static const struct ktest_death_case ktest_death_##suite##_##name __used __section(        \
+	    ".ktest_death")                                                                        \
+	    __aligned(8) = {#suite, #name, ktest_death_fn_##suite##_##name, expect_text};          \
 	static void ktest_death_fn_##suite##_##name(void)
 
 /* Reporting helpers used by the macros (tests/ktest.c). */
-void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *op, const char *left_expr, long long left,
-		    const char *right_expr, long long right, bool is_unsigned);
-void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *op, const char *left_expr, const void *left,
-		    const char *right_expr, const void *right);
-void ktest_fail_str(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *op, const char *left_expr, const char *left,
-		    const char *right_expr, const char *right);
-void ktest_fail_msg(struct ktest *t, const char *file, int line, bool assertion,
-		    const char *fmt, ...) __printf(5, 6);
+void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, long long left, const char *right_expr, long long right,
+		    bool is_unsigned);
+void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, const void *left, const char *right_expr,
+		    const void *right);
+void ktest_fail_str(struct ktest *t, const char *file, int line, bool assertion, const char *op,
+		    const char *left_expr, const char *left, const char *right_expr,
+		    const char *right);
+void ktest_fail_msg(struct ktest *t, const char *file, int line, bool assertion, const char *fmt,
+		    ...) __printf(5, 6);
 void ktest_abort(struct ktest *t) __noreturn;
 void ktest_skip(struct ktest *t, const char *reason) __noreturn;
 /* Print a "    # name: ..." diagnostic line inside the running test's block. */
@@ -111,17 +109,16 @@ void ktest_run_all(void) __noreturn;
 /* init exited (in ktest mode): give the verdict and end QEMU. */
 void ktest_init_exited(int status) __noreturn;
 
-#define KTEST_CMP_INT_(t, assertion, a, op, b, uns)                                      \
-	do {                                                                             \
-		__typeof__(a) ktest_l_ = (a);                                           \
-		__typeof__(a) ktest_r_ = (__typeof__(a))(b);                                         \
-		if (!(ktest_l_ op ktest_r_)) {                                          \
-			ktest_fail_int(t, __FILE__, __LINE__, assertion, #op, #a,       \
-				       (long long)ktest_l_, #b, (long long)ktest_r_,    \
-				       uns);                                            \
-			if (assertion)                                                   \
-				ktest_abort(t);                                          \
-		}                                                                        \
+#define KTEST_CMP_INT_(t, assertion, a, op, b, uns)                                                \
+	do {                                                                                       \
+		__typeof__(a) ktest_l_ = (a);                                                      \
+		__typeof__(a) ktest_r_ = (__typeof__(a))(b);                                       \
+		if (!(ktest_l_ op ktest_r_)) {                                                     \
+			ktest_fail_int(t, __FILE__, __LINE__, assertion, #op, #a,                  \
+				       (long long)ktest_l_, #b, (long long)ktest_r_, uns);         \
+			if (assertion)                                                             \
+				ktest_abort(t);                                                    \
+		}                                                                                  \
 	} while (0)
 
 #define KTEST_IS_UNSIGNED_(x) ((__typeof__(x))-1 > (__typeof__(x))0)
@@ -139,16 +136,15 @@ void ktest_init_exited(int status) __noreturn;
 #define KASSERT_GT(t, a, b) KTEST_CMP_INT_(t, true, a, >, b, KTEST_IS_UNSIGNED_(a))
 #define KASSERT_GE(t, a, b) KTEST_CMP_INT_(t, true, a, >=, b, KTEST_IS_UNSIGNED_(a))
 
-#define KTEST_BOOL_(t, assertion, cond, want)                                            \
-	do {                                                                             \
-		bool ktest_c_ = !!(cond);                                               \
-		if (ktest_c_ != (want)) {                                               \
-			ktest_fail_msg(t, __FILE__, __LINE__, assertion,                \
-				       "Expected %s to be %s", #cond,                   \
-				       (want) ? "true" : "false");                      \
-			if (assertion)                                                   \
-				ktest_abort(t);                                          \
-		}                                                                        \
+#define KTEST_BOOL_(t, assertion, cond, want)                                                      \
+	do {                                                                                       \
+		bool ktest_c_ = !!(cond);                                                          \
+		if (ktest_c_ != (want)) {                                                          \
+			ktest_fail_msg(t, __FILE__, __LINE__, assertion, "Expected %s to be %s",   \
+				       #cond, (want) ? "true" : "false");                          \
+			if (assertion)                                                             \
+				ktest_abort(t);                                                    \
+		}                                                                                  \
 	} while (0)
 
 #define KEXPECT_TRUE(t, c) KTEST_BOOL_(t, false, c, true)
@@ -156,16 +152,16 @@ void ktest_init_exited(int status) __noreturn;
 #define KASSERT_TRUE(t, c) KTEST_BOOL_(t, true, c, true)
 #define KASSERT_FALSE(t, c) KTEST_BOOL_(t, true, c, false)
 
-#define KTEST_PTR_(t, assertion, a, op, b)                                               \
-	do {                                                                             \
-		const void *ktest_l_ = (const void *)(a);                               \
-		const void *ktest_r_ = (const void *)(b);                               \
-		if (!(ktest_l_ op ktest_r_)) {                                          \
-			ktest_fail_ptr(t, __FILE__, __LINE__, assertion, #op, #a,       \
-				       ktest_l_, #b, ktest_r_);                         \
-			if (assertion)                                                   \
-				ktest_abort(t);                                          \
-		}                                                                        \
+#define KTEST_PTR_(t, assertion, a, op, b)                                                         \
+	do {                                                                                       \
+		const void *ktest_l_ = (const void *)(a);                                          \
+		const void *ktest_r_ = (const void *)(b);                                          \
+		if (!(ktest_l_ op ktest_r_)) {                                                     \
+			ktest_fail_ptr(t, __FILE__, __LINE__, assertion, #op, #a, ktest_l_, #b,    \
+				       ktest_r_);                                                  \
+			if (assertion)                                                             \
+				ktest_abort(t);                                                    \
+		}                                                                                  \
 	} while (0)
 
 #define KEXPECT_PTR_EQ(t, a, b) KTEST_PTR_(t, false, a, ==, b)
@@ -177,18 +173,17 @@ void ktest_init_exited(int status) __noreturn;
 #define KASSERT_NULL(t, a) KTEST_PTR_(t, true, a, ==, NULL)
 #define KASSERT_NOT_NULL(t, a) KTEST_PTR_(t, true, a, !=, NULL)
 
-#define KTEST_STR_(t, assertion, a, want_equal, b)                                       \
-	do {                                                                             \
-		const char *ktest_l_ = (a);                                             \
-		const char *ktest_r_ = (b);                                             \
-		bool ktest_eq_ = ktest_l_ && ktest_r_ && !strcmp(ktest_l_, ktest_r_);   \
-		if (ktest_eq_ != (want_equal)) {                                        \
-			ktest_fail_str(t, __FILE__, __LINE__, assertion,                \
-				       (want_equal) ? "==" : "!=", #a, ktest_l_, #b,    \
-				       ktest_r_);                                       \
-			if (assertion)                                                   \
-				ktest_abort(t);                                          \
-		}                                                                        \
+#define KTEST_STR_(t, assertion, a, want_equal, b)                                                 \
+	do {                                                                                       \
+		const char *ktest_l_ = (a);                                                        \
+		const char *ktest_r_ = (b);                                                        \
+		bool ktest_eq_ = ktest_l_ && ktest_r_ && !strcmp(ktest_l_, ktest_r_);              \
+		if (ktest_eq_ != (want_equal)) {                                                   \
+			ktest_fail_str(t, __FILE__, __LINE__, assertion,                           \
+				       (want_equal) ? "==" : "!=", #a, ktest_l_, #b, ktest_r_);    \
+			if (assertion)                                                             \
+				ktest_abort(t);                                                    \
+		}                                                                                  \
 	} while (0)
 
 #define KEXPECT_STREQ(t, a, b) KTEST_STR_(t, false, a, true, b)
@@ -197,10 +192,10 @@ void ktest_init_exited(int status) __noreturn;
 
 /* Free-form failure with a printf-style message. */
 #define KEXPECT_FAIL(t, ...) ktest_fail_msg(t, __FILE__, __LINE__, false, __VA_ARGS__)
-#define KASSERT_FAIL(t, ...)                                                             \
-	do {                                                                             \
-		ktest_fail_msg(t, __FILE__, __LINE__, true, __VA_ARGS__);               \
-		ktest_abort(t);                                                          \
+#define KASSERT_FAIL(t, ...)                                                                       \
+	do {                                                                                       \
+		ktest_fail_msg(t, __FILE__, __LINE__, true, __VA_ARGS__);                          \
+		ktest_abort(t);                                                                    \
 	} while (0)
 
 /* Ends the running test as skipped; `t` is the test parameter KTEST() declares. */

@@ -40,7 +40,7 @@ KTEST(ktest_self, second)
 	KEXPECT_EQ(t, test_inits, 2);
 }
 
-static const struct ktest_case fake_case = { "fake", "deliberate_failure", NULL, __FILE__, __LINE__ };
+static const struct ktest_case fake_case = {"fake", "deliberate_failure", NULL, __FILE__, __LINE__};
 
 /* Runs `KASSERT_EQ(1, 2)` on a private ktest; returns whether code after it ran. */
 static bool assertion_continued(struct ktest *inner)

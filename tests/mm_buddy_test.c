@@ -72,8 +72,7 @@ static unsigned long release_all(struct held_blocks *h)
 	for (order = 0; order < MAX_ORDER; order++) {
 		struct page *page, *next;
 
-		list_for_each_entry_safe(page, next, &h->by_order[order], lru)
-		{
+		list_for_each_entry_safe(page, next, &h->by_order[order], lru) {
 			list_del_init(&page->lru);
 			damaged += page_count(page) != 1;
 			__free_pages(page, order);

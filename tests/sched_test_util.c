@@ -1,11 +1,11 @@
 /*
  * tests/sched_test_util.c - see tests/sched_test_util.h.
  */
+#include "tests/sched_test_util.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/printk.h"
 #include "mm/mm_struct.h"
-#include "tests/sched_test_util.h"
 
 int real_worker(void *arg)
 {
@@ -89,7 +89,8 @@ static int check_to_kthread(const struct switch_record *r)
 
 	if (!lazy_tlb_enabled && r->prev_is_real) {
 		if (r->next_active_mm != &init_mm)
-			bad += broken(r, "nolazytlb: a kthread after a real task must load init_mm");
+			bad +=
+			    broken(r, "nolazytlb: a kthread after a real task must load init_mm");
 		return bad;
 	}
 	if (r->next_active_mm != r->prev_active_mm)
@@ -140,8 +141,8 @@ int switch_record_violations(const struct switch_record *r)
 
 int switch_trace_violations(unsigned int counts[SWITCH_NR_CASES])
 {
-	unsigned int n = switch_trace.count < SWITCH_TRACE_LEN ? switch_trace.count
-							      : SWITCH_TRACE_LEN;
+	unsigned int n =
+	    switch_trace.count < SWITCH_TRACE_LEN ? switch_trace.count : SWITCH_TRACE_LEN;
 	int bad = 0;
 
 	for (unsigned int i = 0; i < n; i++) {

@@ -14,10 +14,10 @@
 #define TEST_USER_PAGES 4
 
 struct worker_args {
-	int yields; /* how many times to yield before returning */
-	volatile int progress; /* counts loop iterations */
+	int yields;		  /* how many times to yield before returning */
+	volatile int progress;	  /* counts loop iterations */
 	volatile bool touched_ok; /* a real worker saw its own pattern in its user pages */
-	unsigned long pattern; /* what a real worker writes into its pages */
+	unsigned long pattern;	  /* what a real worker writes into its pages */
 };
 
 /* A kernel-mode "real" task body: write pattern into the user pages, yield, verify. */

@@ -13,11 +13,11 @@
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "mm/mm_struct.h"
+#include "mm/page_alloc.h"
 #include "mm/pgtable.h"
+#include "mm/slab.h"
 #include "sched/process.h"
 #include "tests/ktest.h"
-#include "mm/page_alloc.h"
-#include "mm/slab.h"
 #include "tests/sched_test_util.h"
 
 #define CODE_VA 0x400000ul
@@ -48,15 +48,15 @@ static int run_program_thread(void *arg)
 /* Run prog in ring 3 and return its wait status. */
 static int run_program(const u8 *code, size_t len)
 {
-	struct user_program prog = { code, len };
+	struct user_program prog = {code, len};
 	struct task_struct *task = kthread_run(run_program_thread, &prog, "handmade");
 
 	return task ? task_wait_exit(task) : -ENOMEM;
 }
 
 /* mov $39,%eax; syscall (getpid); mov %eax,%edi; mov $60,%eax; syscall (exit) */
-static const u8 exit_with_pid[] = { 0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0x89, 0xc7,
-				    0xb8, 60, 0, 0, 0, 0x0f, 0x05 };
+static const u8 exit_with_pid[] = {0xb8, 39,   0,  0, 0, 0x0f, 0x05, 0x89,
+				   0xc7, 0xb8, 60, 0, 0, 0,    0x0f, 0x05};
 
 KTEST(user_mode, syscall_getpid_and_exit)
 {
@@ -69,17 +69,16 @@ KTEST(user_mode, syscall_getpid_and_exit)
 }
 
 /* mov $999,%eax; syscall; mov %eax,%edi; neg %edi; mov $60,%eax; syscall */
-static const u8 exit_with_enosys[] = { 0xb8, 0xe7, 0x03, 0, 0, 0x0f, 0x05, 0x89, 0xc7,
-				       0xf7, 0xdf, 0xb8, 60, 0, 0, 0, 0x0f, 0x05 };
+static const u8 exit_with_enosys[] = {0xb8, 0xe7, 0x03, 0,  0, 0x0f, 0x05, 0x89, 0xc7,
+				      0xf7, 0xdf, 0xb8, 60, 0, 0,    0,	   0x0f, 0x05};
 
 KTEST(user_mode, unknown_syscall_returns_enosys)
 {
-	KEXPECT_EQ(t, run_program(exit_with_enosys, sizeof(exit_with_enosys)),
-		   W_EXITCODE(ENOSYS));
+	KEXPECT_EQ(t, run_program(exit_with_enosys, sizeof(exit_with_enosys)), W_EXITCODE(ENOSYS));
 }
 
 /* ud2 */
-static const u8 invalid_opcode[] = { 0x0f, 0x0b };
+static const u8 invalid_opcode[] = {0x0f, 0x0b};
 
 KTEST(user_mode, invalid_opcode_kills_with_sigill)
 {
@@ -87,7 +86,7 @@ KTEST(user_mode, invalid_opcode_kills_with_sigill)
 }
 
 /* hlt: privileged in ring 3, #GP */
-static const u8 privileged[] = { 0xf4 };
+static const u8 privileged[] = {0xf4};
 
 KTEST(user_mode, privileged_instruction_kills_with_sigsegv)
 {
@@ -114,7 +113,7 @@ KTEST(user_mode, kernel_survives_and_frees_everything)
 }
 
 /* movq $0, 0 : a NULL write */
-static const u8 null_write[] = { 0x48, 0xc7, 0x04, 0x25, 0, 0, 0, 0, 0, 0, 0, 0 };
+static const u8 null_write[] = {0x48, 0xc7, 0x04, 0x25, 0, 0, 0, 0, 0, 0, 0, 0};
 
 KTEST(user_mode, null_write_kills_with_sigsegv)
 {
@@ -123,8 +122,7 @@ KTEST(user_mode, null_write_kills_with_sigsegv)
 
 /* push/pop through the demand-zero stack page, then exit(value popped + 1):
  * push $41; pop %rdi; inc %edi; mov $60,%eax; syscall */
-static const u8 stack_demand_page[] = { 0x6a, 41, 0x5f, 0xff, 0xc7, 0xb8, 60, 0, 0, 0, 0x0f,
-					0x05 };
+static const u8 stack_demand_page[] = {0x6a, 41, 0x5f, 0xff, 0xc7, 0xb8, 60, 0, 0, 0, 0x0f, 0x05};
 
 KTEST(user_mode, stack_page_arrives_on_demand)
 {
@@ -132,8 +130,8 @@ KTEST(user_mode, stack_page_arrives_on_demand)
 }
 
 /* movabs $0xffffffff80100000,%rax; jmp *%rax : into the kernel half */
-static const u8 jump_to_kernel[] = { 0x48, 0xb8, 0x00, 0x00, 0x10, 0x80, 0xff, 0xff, 0xff, 0xff,
-				     0xff, 0xe0 };
+static const u8 jump_to_kernel[] = {0x48, 0xb8, 0x00, 0x00, 0x10, 0x80,
+				    0xff, 0xff, 0xff, 0xff, 0xff, 0xe0};
 
 KTEST(user_mode, jump_into_kernel_kills_with_sigsegv)
 {
@@ -146,24 +144,24 @@ KTEST(user_mode, jump_into_kernel_kills_with_sigsegv)
  * yield, exit(7). The child's stack is the upper half of the one stack page.
  */
 static const u8 clone_thread[] = {
-	0xb8, 56, 0, 0, 0, /* mov $56,%eax (clone) */
-	0xbf, 0x00, 0x01, 0, 0, /* mov $CLONE_VM,%edi */
-	0xbe, 0x00, 0xf8, 0x7f, 0x00, /* mov $0x7ff800,%esi (child stack) */
-	0x0f, 0x05, /* syscall */
-	0x85, 0xc0, /* test %eax,%eax */
-	0x74, 37, /* je child */
-	0xb8, 24, 0, 0, 0, 0x0f, 0x05, /* parent: sched_yield */
-	0xb8, 61, 0, 0, 0, /* mov $61,%eax (wait4) */
-	0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff, /* mov $-1,%rdi */
-	0x31, 0xf6, 0x31, 0xd2, 0x4d, 0x31, 0xd2, 0x0f, 0x05, /* NULL, 0, NULL; syscall */
-	0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05, /* exit(0) */
-	0xb8, 24, 0, 0, 0, 0x0f, 0x05, /* child: sched_yield */
-	0xb8, 60, 0, 0, 0, 0xbf, 7, 0, 0, 0, 0x0f, 0x05, /* exit(7) */
+    0xb8, 56,	0,    0,    0,				  /* mov $56,%eax (clone) */
+    0xbf, 0x00, 0x01, 0,    0,				  /* mov $CLONE_VM,%edi */
+    0xbe, 0x00, 0xf8, 0x7f, 0x00,			  /* mov $0x7ff800,%esi (child stack) */
+    0x0f, 0x05,						  /* syscall */
+    0x85, 0xc0,						  /* test %eax,%eax */
+    0x74, 37,						  /* je child */
+    0xb8, 24,	0,    0,    0,	  0x0f, 0x05,		  /* parent: sched_yield */
+    0xb8, 61,	0,    0,    0,				  /* mov $61,%eax (wait4) */
+    0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff,		  /* mov $-1,%rdi */
+    0x31, 0xf6, 0x31, 0xd2, 0x4d, 0x31, 0xd2, 0x0f, 0x05, /* NULL, 0, NULL; syscall */
+    0xb8, 60,	0,    0,    0,	  0x31, 0xff, 0x0f, 0x05, /* exit(0) */
+    0xb8, 24,	0,    0,    0,	  0x0f, 0x05,		  /* child: sched_yield */
+    0xb8, 60,	0,    0,    0,	  0xbf, 7,    0,    0,	  0, 0x0f, 0x05, /* exit(7) */
 };
 
 KTEST(user_mode, clone_vm_thread_shares_the_mm)
 {
-	unsigned int counts[SWITCH_NR_CASES] = { 0 };
+	unsigned int counts[SWITCH_NR_CASES] = {0};
 	int shared_switches = 0;
 
 	switch_trace_start();
@@ -187,8 +185,8 @@ bool syscall_can_sysret(const struct trap_frame *tf);
 
 KTEST(user_mode, sysret_refused_for_unsafe_frames)
 {
-	struct trap_frame tf = { .cs = USER_CS, .ss = USER_DS, .rip = CODE_VA,
-				 .rflags = X86_EFLAGS_IF };
+	struct trap_frame tf = {
+	    .cs = USER_CS, .ss = USER_DS, .rip = CODE_VA, .rflags = X86_EFLAGS_IF};
 
 	KEXPECT_TRUE(t, syscall_can_sysret(&tf));
 	tf.rip = 0x0000800000000000ull; /* first non-canonical address */

@@ -38,7 +38,7 @@ static int run_module(struct exec_request *req)
 
 KTEST(user_process, thousand_fork_exit_cycles_leak_nothing)
 {
-	struct exec_request req = { { "forkloop", "1000" }, 2 };
+	struct exec_request req = {{"forkloop", "1000"}, 2};
 	struct boot_module_image image;
 	unsigned long free_before, structs_before, tasks_before;
 
@@ -62,11 +62,11 @@ KTEST(user_process, thousand_fork_exit_cycles_leak_nothing)
 KTEST(user_process, kthreads_borrow_user_mms_lazily)
 {
 	static struct worker_args k;
-	struct exec_request req = { { "forkloop", "40" }, 2 };
-	unsigned int counts[SWITCH_NR_CASES] = { 0 };
+	struct exec_request req = {{"forkloop", "40"}, 2};
+	unsigned int counts[SWITCH_NR_CASES] = {0};
 	struct task_struct *kt;
 
-	k = (struct worker_args){ .yields = 400 };
+	k = (struct worker_args){.yields = 400};
 	switch_trace_start();
 	kt = kthread_run(yielding_kthread, &k, "borrower");
 	KASSERT_NOT_NULL(t, kt);
@@ -89,7 +89,7 @@ KTEST(user_process, kthreads_borrow_user_mms_lazily)
  * process that execs keeps no trace of its old address space. */
 KTEST(user_process, exec_replaces_the_address_space)
 {
-	struct exec_request req = { { "hello" }, 1 };
+	struct exec_request req = {{"hello"}, 1};
 	unsigned long structs_before;
 
 	settle_lazy_mm();

@@ -8,8 +8,8 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/tss.h"
-#include "sched/sched.h"
 #include "kernel/compiler.h"
+#include "sched/sched.h"
 
 #define DEFINE(sym, val) __asm__ __volatile__("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 

@@ -87,7 +87,8 @@ int probe_exec(const void *addr)
 			     "3:\n\t"
 			     : "+r"(err)
 			     : "r"(addr), "i"(-EFAULT)
-			     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+			     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+			       "memory");
 	exec_probe_target = 0;
 	return err;
 }

@@ -13,15 +13,15 @@
 #include "kernel/types.h"
 
 struct exception_table_entry {
-	u64 insn; /* address of the instruction that may fault */
+	u64 insn;  /* address of the instruction that may fault */
 	u64 fixup; /* where to continue if it does */
 };
 
 /* Emit an entry from inline assembly: _ASM_EXTABLE(1b, 3b). */
-#define _ASM_EXTABLE(from, to)                                                           \
-	".pushsection __ex_table, \"a\"\n\t"                                              \
-	".balign 8\n\t"                                                                   \
-	".quad " #from ", " #to "\n\t"                                                    \
+#define _ASM_EXTABLE(from, to)                                                                     \
+	".pushsection __ex_table, \"a\"\n\t"                                                       \
+	".balign 8\n\t"                                                                            \
+	".quad " #from ", " #to "\n\t"                                                             \
 	".popsection\n\t"
 
 struct trap_frame;

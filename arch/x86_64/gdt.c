@@ -23,7 +23,7 @@ struct descriptor_pointer {
 #define DESC_DPL3 (3ull << 45)
 #define DESC_CODE_DATA (1ull << 44) /* S: code or data, not system */
 #define DESC_EXEC (1ull << 43)
-#define DESC_RW (1ull << 41) /* readable code / writable data */
+#define DESC_RW (1ull << 41)   /* readable code / writable data */
 #define DESC_LONG (1ull << 53) /* L: 64-bit code */
 #define DESC_DB32 (1ull << 54)
 #define DESC_GRAN4K (1ull << 55)
@@ -40,14 +40,14 @@ static void set_tss_descriptor(u64 *slot, const struct tss *t)
 	u64 base = (u64)t;
 	u64 limit = sizeof(*t) - 1;
 
-	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | DESC_TSS_AVAILABLE |
-		  DESC_PRESENT | (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | DESC_TSS_AVAILABLE | DESC_PRESENT |
+		  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	slot[1] = base >> 32;
 }
 
 static void load_gdt_and_segments(void)
 {
-	struct descriptor_pointer ptr = { sizeof(gdt) - 1, (u64)gdt };
+	struct descriptor_pointer ptr = {sizeof(gdt) - 1, (u64)gdt};
 
 	__asm__ __volatile__("lgdt %0\n\t"
 			     "pushq %1\n\t" /* far return to reload CS */
@@ -58,7 +58,9 @@ static void load_gdt_and_segments(void)
 			     "movw %w2, %%ds\n\t"
 			     "movw %w2, %%es\n\t"
 			     "movw %w2, %%ss\n\t"
-			     : : "m"(ptr), "i"(KERNEL_CS), "r"(KERNEL_DS) : "rax", "memory");
+			     :
+			     : "m"(ptr), "i"(KERNEL_CS), "r"(KERNEL_DS)
+			     : "rax", "memory");
 	__asm__ __volatile__("ltr %w0" : : "r"(TSS_SELECTOR));
 }
 

@@ -59,7 +59,7 @@ void idt_init(void)
 	struct {
 		u16 limit;
 		u64 base;
-	} __packed ptr = { sizeof(idt) - 1, (u64)idt };
+	} __packed ptr = {sizeof(idt) - 1, (u64)idt};
 
 	for (unsigned int v = 0; v < X86_NR_VECTORS; v++)
 		set_gate(v, trap_stubs[v], ist_for_vector(v), v == X86_TRAP_BP ? IDT_DPL3 : 0);

@@ -7,8 +7,8 @@
  * translations. The ordering rule that will make TLB shootdowns safe on SMP is already
  * kept: a CPU publishes itself in next's cpumask (atomically) before it loads CR3.
  */
-#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/mmu_context.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/panic.h"
@@ -66,8 +66,10 @@ void enter_lazy_tlb(struct mm_struct *mm, struct task_struct *tsk)
 {
 	struct cpu_state *cs = this_cpu();
 
-	BUG_ON_MSG(!irqs_disabled(), "enter_lazy_tlb(%s) with interrupts on: the mm update and the "
-		   "lazy state must change together", mm->name);
+	BUG_ON_MSG(!irqs_disabled(),
+		   "enter_lazy_tlb(%s) with interrupts on: the mm update and the "
+		   "lazy state must change together",
+		   mm->name);
 	if (cs->loaded_mm == &init_mm)
 		return; /* the kernel's own tables: nothing to be lazy about */
 	cs->is_lazy = true;

@@ -13,8 +13,8 @@
 #include "kernel/types.h"
 
 #define PAGE_MASK (~((unsigned long)PAGE_SIZE - 1))
-#define PMD_SIZE (1ul << 21) /* what one page-directory entry maps: 2 MiB */
-#define PUD_SIZE (1ul << 30) /* what one PDPT entry maps: 1 GiB */
+#define PMD_SIZE (1ul << 21)   /* what one page-directory entry maps: 2 MiB */
+#define PUD_SIZE (1ul << 30)   /* what one PDPT entry maps: 1 GiB */
 #define PGDIR_SIZE (1ul << 39) /* what one PML4 entry maps: 512 GiB */
 
 #define __va(pa) ((void *)((unsigned long)(pa) + PAGE_OFFSET))

@@ -1,8 +1,8 @@
 /*
  * arch/x86_64/percpu.c - the boot CPU's per-CPU area and pointing GS at it.
  */
-#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/compiler.h"
 
 _Static_assert(offsetof(struct cpu_state, current_task) == CPU_STATE_CURRENT_OFFSET,

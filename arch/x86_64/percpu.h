@@ -20,19 +20,19 @@ struct mm_struct;
 struct rq;
 
 struct cpu_state {
-	struct cpu_state *self; /* %gs:0, so this_cpu() is one load */
+	struct cpu_state *self;		  /* %gs:0, so this_cpu() is one load */
 	struct task_struct *current_task; /* the task running here (`current`) */
-	u64 syscall_scratch_rsp; /* user rsp, parked by the syscall entry (user issue) */
-	u64 kernel_stack_top; /* current task's stack top: TSS.RSP0 and syscall entry */
-	int cpu; /* this CPU's number, 0 for the boot CPU */
+	u64 syscall_scratch_rsp;	  /* user rsp, parked by the syscall entry (user issue) */
+	u64 kernel_stack_top;		  /* current task's stack top: TSS.RSP0 and syscall entry */
+	int cpu;			  /* this CPU's number, 0 for the boot CPU */
 	int preempt_count; /* > 0: no preemption (preempt_disable, spinlocks, irqs) */
 	bool need_resched; /* set by the tick or a wake-up; acted on at preemption points */
-	bool is_lazy; /* running a kernel thread on a borrowed mm: no CR3 write was made */
+	bool is_lazy;	   /* running a kernel thread on a borrowed mm: no CR3 write was made */
 	struct mm_struct *loaded_mm; /* what CR3 really holds (may differ from active_mm) */
-	struct rq *rq; /* this CPU's runqueue */
+	struct rq *rq;		     /* this CPU's runqueue */
 	/* Counters, read by tests and `make bench`. */
-	u64 nr_switches; /* context switches */
-	u64 nr_cr3_writes; /* switch_mm calls that wrote CR3 */
+	u64 nr_switches;      /* context switches */
+	u64 nr_cr3_writes;    /* switch_mm calls that wrote CR3 */
 	u64 nr_lazy_switches; /* switches that kept CR3 (to a kernel thread, or same mm) */
 };
 

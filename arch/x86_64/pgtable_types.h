@@ -34,7 +34,7 @@ typedef u64 pgprot_t;
 /* Protections for kernel mappings: W^X, so never _PAGE_RW without _PAGE_NX. */
 #define PAGE_KERNEL (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
 #define PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_NX)
-#define PAGE_KERNEL_EXEC (_PAGE_PRESENT | _PAGE_ACCESSED) /* read-only + executable */
+#define PAGE_KERNEL_EXEC (_PAGE_PRESENT | _PAGE_ACCESSED)	  /* read-only + executable */
 #define PAGE_KERNEL_NOCACHE (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT) /* device memory */
 /* Intermediate tables are permissive; the leaf entry decides. */
 #define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)

@@ -6,8 +6,8 @@
  * address. The walk reads each frame through probe_read_u64(), so a corrupt chain
  * ends the trace instead of faulting inside a panic.
  */
-#include "arch/x86_64/extable.h"
 #include "arch/x86_64/stacktrace.h"
+#include "arch/x86_64/extable.h"
 #include "kernel/compiler.h"
 #include "kernel/kallsyms.h"
 #include "kernel/printk.h"
@@ -106,7 +106,7 @@ static void save_frame(u64 ret, void *arg)
 
 __noinline int save_stack_trace(u64 *addrs, int max)
 {
-	struct trace_buffer tb = { addrs, 0 };
+	struct trace_buffer tb = {addrs, 0};
 
 	walk_frames((u64)__builtin_frame_address(0), save_frame, &tb, max);
 	return tb.count;

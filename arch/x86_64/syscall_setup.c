@@ -21,8 +21,8 @@ void syscall_init(void)
 
 	wrmsr(MSR_STAR, star);
 	wrmsr(MSR_LSTAR, (u64)entry_SYSCALL_64);
-	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC |
-					X86_EFLAGS_NT);
+	wrmsr(MSR_SYSCALL_MASK,
+	      X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC | X86_EFLAGS_NT);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 

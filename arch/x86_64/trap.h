@@ -13,8 +13,8 @@
 struct trap_frame {
 	u64 r15, r14, r13, r12, r11, r10, r9, r8;
 	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	u64 vector; /* pushed by the per-vector stub */
-	u64 error_code; /* pushed by the CPU, or a 0 pushed by the stub */
+	u64 vector;		      /* pushed by the per-vector stub */
+	u64 error_code;		      /* pushed by the CPU, or a 0 pushed by the stub */
 	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 

@@ -19,38 +19,38 @@
 static trap_handler_t trap_handlers[X86_NR_VECTORS];
 
 static const char *const exception_names[X86_NR_EXCEPTIONS] = {
-	[X86_TRAP_DE] = "#DE Divide Error",
-	[X86_TRAP_DB] = "#DB Debug",
-	[X86_TRAP_NMI] = "NMI Non-Maskable Interrupt",
-	[X86_TRAP_BP] = "#BP Breakpoint",
-	[X86_TRAP_OF] = "#OF Overflow",
-	[X86_TRAP_BR] = "#BR BOUND Range Exceeded",
-	[X86_TRAP_UD] = "#UD Invalid Opcode",
-	[X86_TRAP_NM] = "#NM Device Not Available",
-	[X86_TRAP_DF] = "#DF Double Fault",
-	[X86_TRAP_OLD_MF] = "Coprocessor Segment Overrun",
-	[X86_TRAP_TS] = "#TS Invalid TSS",
-	[X86_TRAP_NP] = "#NP Segment Not Present",
-	[X86_TRAP_SS] = "#SS Stack-Segment Fault",
-	[X86_TRAP_GP] = "#GP General Protection",
-	[X86_TRAP_PF] = "#PF Page Fault",
-	[X86_TRAP_SPURIOUS] = "Reserved (15)",
-	[X86_TRAP_MF] = "#MF x87 Floating-Point Error",
-	[X86_TRAP_AC] = "#AC Alignment Check",
-	[X86_TRAP_MC] = "#MC Machine Check",
-	[X86_TRAP_XF] = "#XM SIMD Floating-Point",
-	[X86_TRAP_VE] = "#VE Virtualization Exception",
-	[X86_TRAP_CP] = "#CP Control Protection",
-	[22] = "Reserved (22)",
-	[23] = "Reserved (23)",
-	[24] = "Reserved (24)",
-	[25] = "Reserved (25)",
-	[26] = "Reserved (26)",
-	[27] = "Reserved (27)",
-	[28] = "#HV Hypervisor Injection",
-	[29] = "#VC VMM Communication",
-	[30] = "#SX Security Exception",
-	[31] = "Reserved (31)",
+    [X86_TRAP_DE] = "#DE Divide Error",
+    [X86_TRAP_DB] = "#DB Debug",
+    [X86_TRAP_NMI] = "NMI Non-Maskable Interrupt",
+    [X86_TRAP_BP] = "#BP Breakpoint",
+    [X86_TRAP_OF] = "#OF Overflow",
+    [X86_TRAP_BR] = "#BR BOUND Range Exceeded",
+    [X86_TRAP_UD] = "#UD Invalid Opcode",
+    [X86_TRAP_NM] = "#NM Device Not Available",
+    [X86_TRAP_DF] = "#DF Double Fault",
+    [X86_TRAP_OLD_MF] = "Coprocessor Segment Overrun",
+    [X86_TRAP_TS] = "#TS Invalid TSS",
+    [X86_TRAP_NP] = "#NP Segment Not Present",
+    [X86_TRAP_SS] = "#SS Stack-Segment Fault",
+    [X86_TRAP_GP] = "#GP General Protection",
+    [X86_TRAP_PF] = "#PF Page Fault",
+    [X86_TRAP_SPURIOUS] = "Reserved (15)",
+    [X86_TRAP_MF] = "#MF x87 Floating-Point Error",
+    [X86_TRAP_AC] = "#AC Alignment Check",
+    [X86_TRAP_MC] = "#MC Machine Check",
+    [X86_TRAP_XF] = "#XM SIMD Floating-Point",
+    [X86_TRAP_VE] = "#VE Virtualization Exception",
+    [X86_TRAP_CP] = "#CP Control Protection",
+    [22] = "Reserved (22)",
+    [23] = "Reserved (23)",
+    [24] = "Reserved (24)",
+    [25] = "Reserved (25)",
+    [26] = "Reserved (26)",
+    [27] = "Reserved (27)",
+    [28] = "#HV Hypervisor Injection",
+    [29] = "#VC VMM Communication",
+    [30] = "#SX Security Exception",
+    [31] = "Reserved (31)",
 };
 
 const char *trap_name(unsigned int vector)
@@ -78,16 +78,15 @@ void decode_pf_error(u64 error_code, char *buf, size_t size)
 		 error_code & X86_PF_INSTR ? "instruction-fetch"
 					   : (error_code & X86_PF_WRITE ? "write" : "read"),
 		 error_code & X86_PF_USER ? "user-mode" : "kernel-mode",
-		 error_code & X86_PF_RSVD ? " reserved-bit" : "",
-		 "");
+		 error_code & X86_PF_RSVD ? " reserved-bit" : "", "");
 }
 
 void show_regs(const struct trap_frame *tf)
 {
 	printk("RIP: %04lx:%016lx ", (unsigned long)tf->cs, (unsigned long)tf->rip);
 	print_symbol(tf->rip);
-	printk("\nRSP: %04lx:%016lx EFLAGS: %08lx\n", (unsigned long)tf->ss,
-	       (unsigned long)tf->rsp, (unsigned long)tf->rflags);
+	printk("\nRSP: %04lx:%016lx EFLAGS: %08lx\n", (unsigned long)tf->ss, (unsigned long)tf->rsp,
+	       (unsigned long)tf->rflags);
 	printk("RAX: %016lx RBX: %016lx RCX: %016lx\n", (unsigned long)tf->rax,
 	       (unsigned long)tf->rbx, (unsigned long)tf->rcx);
 	printk("RDX: %016lx RSI: %016lx RDI: %016lx\n", (unsigned long)tf->rdx,

@@ -10,8 +10,8 @@
 
 /* Virtual layout (see docs/boot.md and docs/memory.md). */
 #define KERNEL_VIRT_BASE 0xffffffff80000000 /* maps physical 0 (Linux's __START_KERNEL_map) */
-#define KERNEL_PHYS_LOAD 0x100000 /* the kernel image is loaded at 1 MiB */
-#define PAGE_OFFSET 0xffff888000000000 /* base of the direct map of physical memory */
+#define KERNEL_PHYS_LOAD 0x100000	    /* the kernel image is loaded at 1 MiB */
+#define PAGE_OFFSET 0xffff888000000000	    /* base of the direct map of physical memory */
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1 << PAGE_SHIFT)
