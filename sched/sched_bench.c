@@ -81,9 +81,9 @@ static int bench_measurer(void *arg)
 		switch_trace_stop();
 	p->ticks_per_switch = (per_yield + 1) / 2; /* one yield = two switches */
 	p->delta = (struct switch_counters){
-		.switches = c1.switches - c0.switches,
-		.cr3_writes = c1.cr3_writes - c0.cr3_writes,
-		.lazy_switches = c1.lazy_switches - c0.lazy_switches,
+	    .switches = c1.switches - c0.switches,
+	    .cr3_writes = c1.cr3_writes - c0.cr3_writes,
+	    .lazy_switches = c1.lazy_switches - c0.lazy_switches,
 	};
 	WRITE_ONCE(p->stop, true);
 	return 0;
@@ -107,7 +107,7 @@ static void bench_pingpong(const struct kbench *b, struct mm_struct *measurer_mm
 	struct task_struct *partner, *measurer;
 	u64 n;
 
-	p = (struct pingpong_bench){ .trace = trace };
+	p = (struct pingpong_bench){.trace = trace};
 	partner = start_on(bench_partner, &p, "bench_partner", partner_mm);
 	measurer = start_on(bench_measurer, &p, "bench_measurer", measurer_mm);
 	BUG_ON_MSG(!partner || !measurer, "sched bench %s: cannot start its two tasks", b->name);

@@ -44,15 +44,15 @@
 
 enum stress_kind {
 	STRESS_KTHREAD,
-	STRESS_REAL, /* a new address space of its own */
-	STRESS_THREAD, /* shares the address space of an earlier task of the wave */
+	STRESS_REAL,	/* a new address space of its own */
+	STRESS_THREAD,	/* shares the address space of an earlier task of the wave */
 	STRESS_EXIT_MM, /* real, gives its address space up halfway and goes on lazily */
-	STRESS_USE_MM, /* kthread, adopts an address space for some of its steps */
+	STRESS_USE_MM,	/* kthread, adopts an address space for some of its steps */
 	STRESS_NR_KINDS,
 };
 
 /* Out of 20: how often each kind is picked. */
-static const int kind_weight[STRESS_NR_KINDS] = { 5, 5, 3, 3, 4 };
+static const int kind_weight[STRESS_NR_KINDS] = {5, 5, 3, 3, 4};
 
 struct stress_task {
 	enum stress_kind kind;
@@ -294,12 +294,12 @@ static bool wave_start_task(struct stress_state *st, int slot, int number)
 	if (!mm && kind != STRESS_KTHREAD)
 		return false;
 	*s = (struct stress_task){
-		.kind = kind,
-		.slot = slot,
-		.seed = prng_next(&st->seed) | 1,
-		.steps = 2 + (int)(prng_next(&st->seed) % (STRESS_MAX_STEPS - 1)),
-		.pattern = 0x57e55000000ul + ((unsigned long)number << 8),
-		.mm = mm,
+	    .kind = kind,
+	    .slot = slot,
+	    .seed = prng_next(&st->seed) | 1,
+	    .steps = 2 + (int)(prng_next(&st->seed) % (STRESS_MAX_STEPS - 1)),
+	    .pattern = 0x57e55000000ul + ((unsigned long)number << 8),
+	    .mm = mm,
 	};
 	st->kinds[kind]++;
 	if (kind == STRESS_KTHREAD || kind == STRESS_USE_MM)
@@ -380,13 +380,32 @@ static void stress_baseline_take(struct stress_baseline *b)
 	settle_lazy_mm(); /* the last wave's zombie, if the test thread still borrows it */
 	kmem_cache_shrink_all();
 	*b = (struct stress_baseline){
-		.free_pages = nr_free_pages(),
-		.slab_objects = slab_objects_in_use(),
-		.mm_structs = mm_structs_in_use(),
-		.task_structs = tasks_in_use(),
-		.tasks = nr_tasks(),
-		.vmalloc_pages = vmalloc_nr_pages(),
+	    .free_pages = nr_free_pages(),
+	    .slab_objects = slab_objects_in_use(),
+	    .mm_structs = mm_structs_in_use(),
+	    .task_structs = tasks_in_use(),
+	    .tasks = nr_tasks(),
+	    .vmalloc_pages = vmalloc_nr_pages(),
 	};
+}
+
+/* What ran: the kinds of task, the time, and how often each case of switch occurred. */
+static void stress_log(struct ktest *t, const struct stress_state *st, int done, u64 ticks)
+{
+	const unsigned int *cases = st->trace.counts;
+
+	ktest_log(t,
+		  "%d tasks (%d kthreads, %d real, %d threads, %d exit_mm, %d use_mm) "
+		  "in %lu ms, %u switches checked",
+		  done, st->kinds[STRESS_KTHREAD], st->kinds[STRESS_REAL], st->kinds[STRESS_THREAD],
+		  st->kinds[STRESS_EXIT_MM], st->kinds[STRESS_USE_MM],
+		  (unsigned long)(ticks / (tsc_khz ? tsc_khz : 1)), st->trace.seen);
+	ktest_log(t,
+		  "cases: real->kthread %u, kthread->kthread %u, kthread->real %u, "
+		  "real->real same mm %u, other mm %u",
+		  cases[SWITCH_REAL_TO_KTHREAD], cases[SWITCH_KTHREAD_TO_KTHREAD],
+		  cases[SWITCH_KTHREAD_TO_REAL], cases[SWITCH_REAL_TO_REAL_SAME_MM],
+		  cases[SWITCH_REAL_TO_REAL_OTHER_MM]);
 }
 
 KTEST(sched_stress, thousands_of_tasks_keep_every_count_right)
@@ -396,7 +415,7 @@ KTEST(sched_stress, thousands_of_tasks_keep_every_count_right)
 	u64 start = rdtsc();
 	int done = 0;
 
-	st = (struct stress_state){ .seed = STRESS_SEED };
+	st = (struct stress_state){.seed = STRESS_SEED};
 	stress_baseline_take(&before);
 	switch_trace_start();
 	while (done < STRESS_TASKS) {
@@ -412,17 +431,7 @@ KTEST(sched_stress, thousands_of_tasks_keep_every_count_right)
 	trace_check_new(&st.trace);
 	stress_baseline_take(&after);
 
-	ktest_log(t, "%d tasks (%d kthreads, %d real, %d threads, %d exit_mm, %d use_mm) "
-		  "in %lu ms, %u switches checked",
-		  done, st.kinds[STRESS_KTHREAD], st.kinds[STRESS_REAL], st.kinds[STRESS_THREAD],
-		  st.kinds[STRESS_EXIT_MM], st.kinds[STRESS_USE_MM],
-		  (unsigned long)((rdtsc() - start) / (tsc_khz ? tsc_khz : 1)), st.trace.seen);
-	ktest_log(t, "cases: real->kthread %u, kthread->kthread %u, kthread->real %u, "
-		  "real->real same mm %u, other mm %u",
-		  st.trace.counts[SWITCH_REAL_TO_KTHREAD], st.trace.counts[SWITCH_KTHREAD_TO_KTHREAD],
-		  st.trace.counts[SWITCH_KTHREAD_TO_REAL],
-		  st.trace.counts[SWITCH_REAL_TO_REAL_SAME_MM],
-		  st.trace.counts[SWITCH_REAL_TO_REAL_OTHER_MM]);
+	stress_log(t, &st, done, rdtsc() - start);
 	KEXPECT_EQ(t, done, STRESS_TASKS);
 	KEXPECT_EQ(t, st.task_failures, 0); /* a task saw the wrong CR3 or lost its pages */
 	KEXPECT_EQ(t, st.trace.violations, 0);

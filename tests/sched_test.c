@@ -22,7 +22,7 @@
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
 
-#define SPIN_LIMIT_MS 3000 /* a spinner that was never preempted gives up after this */
+#define SPIN_LIMIT_MS 3000    /* a spinner that was never preempted gives up after this */
 #define PREEMPT_WINDOW_MS 200 /* four time slices */
 #define NOPREEMPT_TICKS (3 * SCHED_TIMESLICE_TICKS)
 #define RR_THREADS 3
@@ -87,8 +87,8 @@ KTEST(sched, preemption_shares_the_cpu_between_spinners)
 	struct task_struct *ta, *tb;
 	u64 switches_before;
 
-	a = (struct spinner){ .other = &b };
-	b = (struct spinner){ .other = &a };
+	a = (struct spinner){.other = &b};
+	b = (struct spinner){.other = &a};
 	switches_before = nr_switches_now();
 	ta = kthread_run(spin_until_stopped, &a, "spin_a");
 	tb = kthread_run(spin_until_stopped, &b, "spin_b");
@@ -141,16 +141,16 @@ KTEST(sched, preempt_disable_holds_off_the_tick)
 	static struct nopreempt_probe p;
 	struct task_struct *spinner, *holder;
 
-	other = (struct spinner){ 0 };
-	p = (struct nopreempt_probe){ .other = &other };
+	other = (struct spinner){0};
+	p = (struct nopreempt_probe){.other = &other};
 	spinner = kthread_run(spin_until_stopped, &other, "spinner");
 	holder = kthread_run(spin_with_preemption_off, &p, "nopreempt");
 	KASSERT_TRUE(t, spinner && holder);
 	KEXPECT_EQ(t, task_wait_exit(holder), 0);
 	KEXPECT_EQ(t, kthread_stop(spinner), 0);
 
-	KEXPECT_GE(t, p.ticks_spun, NOPREEMPT_TICKS); /* the tick kept running ... */
-	KEXPECT_TRUE(t, p.need_resched_seen); /* ... and asked for a switch ... */
+	KEXPECT_GE(t, p.ticks_spun, NOPREEMPT_TICKS);	    /* the tick kept running ... */
+	KEXPECT_TRUE(t, p.need_resched_seen);		    /* ... and asked for a switch ... */
 	KEXPECT_EQ(t, p.switches_after, p.switches_before); /* ... which did not happen */
 	KEXPECT_EQ(t, p.other_after, p.other_before);
 	KEXPECT_GT(t, p.other_after_enable, p.other_after); /* preempt_enable switched */
@@ -189,7 +189,7 @@ KTEST(sched, preemption_keeps_a_task_about_to_sleep_queued)
 	struct task_struct *task;
 	u64 start = rdtsc();
 
-	s = (struct about_to_sleep){ 0 };
+	s = (struct about_to_sleep){0};
 	task = kthread_run(preempted_while_about_to_sleep, &s, "about_to_sleep");
 	KASSERT_NOT_NULL(t, task);
 	/* Stay runnable, so the tick has something to preempt the thread for. */
@@ -237,9 +237,9 @@ KTEST(sched, yield_runs_threads_round_robin)
 	struct task_struct *tasks[RR_THREADS];
 	int i;
 
-	log = (struct rr_log){ 0 };
+	log = (struct rr_log){0};
 	for (i = 0; i < RR_THREADS; i++) {
-		threads[i] = (struct rr_thread){ .log = &log, .id = i };
+		threads[i] = (struct rr_thread){.log = &log, .id = i};
 		tasks[i] = kthread_create(log_and_yield, &threads[i], "rr");
 		KASSERT_NOT_NULL(t, tasks[i]);
 	}
@@ -292,7 +292,7 @@ KTEST(sched, wait_event_sleeps_until_woken_with_condition)
 	struct task_struct *task;
 	int evaluations;
 
-	w = (struct waiter){ 0 };
+	w = (struct waiter){0};
 	init_waitqueue_head(&w.wq);
 	task = kthread_run(wait_for_flag, &w, "waiter");
 	KASSERT_NOT_NULL(t, task);
@@ -360,7 +360,7 @@ KTEST(sched, kthread_stop_returns_the_exit_code)
 	static struct stoppable s;
 	struct task_struct *task;
 
-	s = (struct stoppable){ 0 };
+	s = (struct stoppable){0};
 	task = kthread_run(loop_until_stopped, &s, "stoppable");
 	KASSERT_NOT_NULL(t, task);
 	while (s.loops < 3)
@@ -388,7 +388,7 @@ KTEST(sched, kthread_stop_does_not_cut_msleep_short)
 	static struct stoppable s;
 	struct task_struct *task;
 
-	s = (struct stoppable){ 0 };
+	s = (struct stoppable){0};
 	task = kthread_run(sleep_then_return, &s, "sleeper");
 	KASSERT_NOT_NULL(t, task);
 	while (!s.started)
@@ -429,18 +429,18 @@ KTEST(sched, exited_tasks_are_reaped)
 	/* Create them all before any runs (and exits): no preemption until counted. */
 	preempt_disable();
 	for (i = 0; i < REAP_KTHREADS; i++) {
-		kw[i] = (struct worker_args){ .yields = 3 };
+		kw[i] = (struct worker_args){.yields = 3};
 		tasks[i] = kthread_run(yielding_kthread, &kw[i], "reap_k");
 	}
 	for (i = 0; i < REAP_REAL; i++) {
 		struct mm_struct *mm = make_test_mm("reap");
 
-		rw[i] = (struct worker_args){ .yields = 3, .pattern = 0x4ea9000ul + i * 16 };
-		tasks[REAP_KTHREADS + i] = mm ? user_task_run(real_worker, &rw[i], "reap_r", mm)
-					      : NULL;
+		rw[i] = (struct worker_args){.yields = 3, .pattern = 0x4ea9000ul + i * 16};
+		tasks[REAP_KTHREADS + i] =
+		    mm ? user_task_run(real_worker, &rw[i], "reap_r", mm) : NULL;
 	}
-	alive = (struct reap_baseline){ .tasks = nr_tasks(), .structs = tasks_in_use(),
-					.vmalloc_pages = vmalloc_nr_pages() };
+	alive = (struct reap_baseline){
+	    .tasks = nr_tasks(), .structs = tasks_in_use(), .vmalloc_pages = vmalloc_nr_pages()};
 	preempt_enable();
 	for (i = 0; i < n; i++)
 		KASSERT_NOT_NULL(t, tasks[i]);
@@ -507,9 +507,9 @@ static int pingpong_measurer(void *arg)
 		yield();
 	counters_read(&c1);
 	p->delta = (struct sched_counters){
-		.switches = c1.switches - c0.switches,
-		.cr3_writes = c1.cr3_writes - c0.cr3_writes,
-		.lazy_switches = c1.lazy_switches - c0.lazy_switches,
+	    .switches = c1.switches - c0.switches,
+	    .cr3_writes = c1.cr3_writes - c0.cr3_writes,
+	    .lazy_switches = c1.lazy_switches - c0.lazy_switches,
 	};
 	WRITE_ONCE(p->stop, true);
 	return 0;
@@ -529,7 +529,7 @@ static void run_pingpong(struct ktest *t, struct pingpong *p, struct mm_struct *
 {
 	struct task_struct *partner, *measurer;
 
-	*p = (struct pingpong){ 0 };
+	*p = (struct pingpong){0};
 	partner = start_on(pingpong_partner, p, "partner", partner_mm);
 	measurer = start_on(pingpong_measurer, p, "measurer", measurer_mm);
 	KASSERT_TRUE(t, partner && measurer);

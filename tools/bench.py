@@ -27,6 +27,7 @@ docs/benchmarks.md.
 """
 
 import argparse
+import glob
 import os
 import re
 import shlex
@@ -36,6 +37,9 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The user programs the ISOs carry as boot modules unless --modules says otherwise: with
+# `ubench` among them, the kernel runs the user-space benchmarks after its own.
+DEFAULT_MODULES = os.path.join(REPO, "build", "user", "*.elf")
 
 ICOUNT_ARGS = ("-icount", "shift=0")
 QEMU_ARGS = ("-cpu", "max", "-smp", "1", "-display", "none", "-serial", "stdio", "-no-reboot",
@@ -132,8 +136,23 @@ class Boot:
             self.error = f"QEMU exit status {status}, expected {BENCH_EXIT_PASS}"
 
 
-def make_iso(mkiso, elf, iso, cmdline):
-    done = subprocess.run([mkiso, elf, iso, cmdline], capture_output=True, text=True)
+def find_modules(spec):
+    """The module files `spec` names (shell words, each a file or glob); None means
+    DEFAULT_MODULES, which may match nothing (user programs not built)."""
+    if spec is None:
+        return sorted(glob.glob(DEFAULT_MODULES))
+    files = []
+    for pattern in shlex.split(spec):
+        matches = sorted(glob.glob(pattern))
+        if not matches:
+            sys.exit(f"bench: --modules: no file matches {pattern}")
+        files += matches
+    return files
+
+
+def make_iso(mkiso, elf, iso, cmdline, modules):
+    done = subprocess.run([mkiso, elf, iso, cmdline] + modules, capture_output=True,
+                          text=True)
     if done.returncode:
         sys.exit(f"bench: {mkiso} failed for '{cmdline}':\n{done.stdout}{done.stderr}")
 
@@ -232,18 +251,22 @@ def main():
                              "host TSC cycles")
     parser.add_argument("--mkiso", default=os.path.join(REPO, "tools", "mkiso.sh"))
     parser.add_argument("--output", help="also write the table to this file")
+    parser.add_argument("--modules", metavar="GLOBS",
+                        help="user programs to boot as modules: shell words, each a file or "
+                             "glob (default: build/user/*.elf, if built; '' for none)")
     args = parser.parse_args()
     qemu = os.environ.get("QEMU", "qemu-system-x86_64")
 
     if not os.path.exists(args.elf):
         sys.exit(f"bench: no kernel at {args.elf} (build it first: make)")
     os.makedirs(args.out_dir, exist_ok=True)
+    modules = find_modules(args.modules)
     isos = {}
     boots = []
     for key, cmdline, mem, icount in BOOTS + (HOST_TIME_BOOTS if args.host_time else ()):
         if cmdline not in isos:
             isos[cmdline] = os.path.join(args.out_dir, cmdline.replace(" ", "-") + ".iso")
-            make_iso(args.mkiso, args.elf, isos[cmdline], cmdline)
+            make_iso(args.mkiso, args.elf, isos[cmdline], cmdline, modules)
         boots.append(Boot(key, cmdline, mem, icount, isos[cmdline],
                           os.path.join(args.out_dir, f"{key}.log")))
 
