@@ -7,20 +7,8 @@
 
 #include "arch/x86_64/trap.h"
 
-#define __NR_write 1
-#define __NR_mmap 9
-#define __NR_munmap 11
-#define __NR_brk 12
-#define __NR_sched_yield 24
-#define __NR_nanosleep 35
-#define __NR_getpid 39
-#define __NR_clone 56
-#define __NR_fork 57
-#define __NR_execve 59
-#define __NR_exit 60
-#define __NR_wait4 61
-#define __NR_getppid 110
-#define __NR_exit_group 231
+#include "kernel/uapi/unistd.h"
+
 #define NR_SYSCALLS 232
 
 /* Every handler gets the six argument registers (rdi rsi rdx r10 r8 r9) and the frame. */

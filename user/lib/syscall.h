@@ -11,20 +11,8 @@
 #ifndef USER_LIB_SYSCALL_H
 #define USER_LIB_SYSCALL_H
 
-/* Syscall numbers (Linux's arch/x86/entry/syscalls/syscall_64.tbl). */
-#define __NR_write 1
-#define __NR_mmap 9
-#define __NR_munmap 11
-#define __NR_brk 12
-#define __NR_sched_yield 24
-#define __NR_nanosleep 35
-#define __NR_getpid 39
-#define __NR_clone 56
-#define __NR_fork 57
-#define __NR_execve 59
-#define __NR_exit 60
-#define __NR_wait4 61
-#define __NR_getppid 110
+/* Syscall numbers: Linux's, shared with the kernel. */
+#include "kernel/uapi/unistd.h"
 
 /* clone() flags. The low byte (CSIGNAL) is the signal the parent gets when the child
  * exits; Linux's wait4 reaps such a child without __WCLONE only if it is SIGCHLD. */
