@@ -21,31 +21,19 @@
 #include "kernel/printk.h"
 #include "mm/mm_struct.h"
 #include "sched/sched.h"
+#include "sched/sched_debug.h"
 #include "sched/switch_trace.h"
 
 #define SWITCH_BENCH_ITERS 1000 /* yields per batch: 2000 switches, well inside a tick */
 #define WARMUP_YIELDS 16
 #define PER_MILLE 1000
 
-struct switch_counters {
-	u64 switches, cr3_writes, lazy_switches;
-};
-
 struct pingpong_bench {
 	volatile bool partner_ran, stop;
 	bool trace; /* measure with the switch trace recording */
 	u64 ticks_per_switch;
-	struct switch_counters delta;
+	struct sched_counters delta;
 };
-
-static void counters_read(struct switch_counters *c)
-{
-	preempt_disable();
-	c->switches = this_cpu()->nr_switches;
-	c->cr3_writes = this_cpu()->nr_cr3_writes;
-	c->lazy_switches = this_cpu()->nr_lazy_switches;
-	preempt_enable();
-}
 
 static int bench_partner(void *arg)
 {
@@ -65,7 +53,7 @@ static void yield_op(void *unused)
 static int bench_measurer(void *arg)
 {
 	struct pingpong_bench *p = arg;
-	struct switch_counters c0, c1;
+	struct sched_counters c0;
 	u64 per_yield;
 
 	while (!READ_ONCE(p->partner_ran))
@@ -74,17 +62,12 @@ static int bench_measurer(void *arg)
 		yield();
 	if (p->trace)
 		switch_trace_start();
-	counters_read(&c0);
+	sched_counters_read(&c0);
 	per_yield = bench_median(yield_op, NULL, BENCH_BATCHES, SWITCH_BENCH_ITERS);
-	counters_read(&c1);
+	p->delta = sched_counters_since(&c0);
 	if (p->trace)
 		switch_trace_stop();
 	p->ticks_per_switch = (per_yield + 1) / 2; /* one yield = two switches */
-	p->delta = (struct switch_counters){
-	    .switches = c1.switches - c0.switches,
-	    .cr3_writes = c1.cr3_writes - c0.cr3_writes,
-	    .lazy_switches = c1.lazy_switches - c0.lazy_switches,
-	};
 	WRITE_ONCE(p->stop, true);
 	return 0;
 }

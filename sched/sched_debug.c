@@ -91,3 +91,24 @@ int check_task_invariants(void)
 	local_irq_restore(flags);
 	return tc.violations;
 }
+
+void sched_counters_read(struct sched_counters *c)
+{
+	preempt_disable();
+	c->switches = this_cpu()->nr_switches;
+	c->cr3_writes = this_cpu()->nr_cr3_writes;
+	c->lazy_switches = this_cpu()->nr_lazy_switches;
+	preempt_enable();
+}
+
+struct sched_counters sched_counters_since(const struct sched_counters *since)
+{
+	struct sched_counters now;
+
+	sched_counters_read(&now);
+	return (struct sched_counters){
+	    .switches = now.switches - since->switches,
+	    .cr3_writes = now.cr3_writes - since->cr3_writes,
+	    .lazy_switches = now.lazy_switches - since->lazy_switches,
+	};
+}

@@ -26,6 +26,15 @@ int mm_census_expected(struct mm_struct *mm, int explicit_refs);
  */
 int check_task_invariants(void);
 
+/* This CPU's switch counters (struct cpu_state), read together. */
+struct sched_counters {
+	u64 switches, cr3_writes, lazy_switches;
+};
+
+void sched_counters_read(struct sched_counters *c);
+/* The counters now minus *since. */
+struct sched_counters sched_counters_since(const struct sched_counters *since);
+
 /* The state of swapper/0 as sched_init left it (before anything ran). */
 struct sched_boot_snapshot {
 	struct mm_struct *idle_mm;

@@ -16,29 +16,10 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "tests/ktest.h"
+#include "tests/mm_test_util.h"
 
 #define MAX_TESTED_SIZE 8192
 #define PATTERN_BYTE 0x5a
-
-/* Free frames and slab objects in use when a test started, empty slabs given back. */
-struct slab_baseline {
-	unsigned long free_pages;
-	unsigned long objects;
-};
-
-static void take_baseline(struct slab_baseline *b)
-{
-	kmem_cache_shrink_all();
-	b->free_pages = nr_free_pages();
-	b->objects = slab_objects_in_use();
-}
-
-static void expect_baseline(struct ktest *t, const struct slab_baseline *b)
-{
-	kmem_cache_shrink_all();
-	KEXPECT_EQ(t, nr_free_pages(), b->free_pages);
-	KEXPECT_EQ(t, slab_objects_in_use(), b->objects);
-}
 
 static size_t round_up_pow2(size_t size)
 {

@@ -17,6 +17,7 @@
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "sched/sched.h"
+#include "sched/sched_debug.h"
 #include "sched/task_internal.h"
 #include "sched/wait.h"
 #include "tests/ktest.h"
@@ -461,19 +462,6 @@ KTEST(sched, exited_tasks_are_reaped)
 
 /* ---- the per-CPU switch counters --------------------------------------------------- */
 
-struct sched_counters {
-	u64 switches, cr3_writes, lazy_switches;
-};
-
-static void counters_read(struct sched_counters *c)
-{
-	preempt_disable();
-	c->switches = this_cpu()->nr_switches;
-	c->cr3_writes = this_cpu()->nr_cr3_writes;
-	c->lazy_switches = this_cpu()->nr_lazy_switches;
-	preempt_enable();
-}
-
 /*
  * A ping-pong: the partner yields until told to stop; the measurer, once the partner
  * has run, yields PINGPONG_ROUNDS times and records the counter deltas. Nothing else is
@@ -498,19 +486,14 @@ static int pingpong_partner(void *arg)
 static int pingpong_measurer(void *arg)
 {
 	struct pingpong *p = arg;
-	struct sched_counters c0, c1;
+	struct sched_counters c0;
 
 	while (!READ_ONCE(p->partner_ran))
 		yield();
-	counters_read(&c0);
+	sched_counters_read(&c0);
 	for (int i = 0; i < PINGPONG_ROUNDS; i++)
 		yield();
-	counters_read(&c1);
-	p->delta = (struct sched_counters){
-	    .switches = c1.switches - c0.switches,
-	    .cr3_writes = c1.cr3_writes - c0.cr3_writes,
-	    .lazy_switches = c1.lazy_switches - c0.lazy_switches,
-	};
+	p->delta = sched_counters_since(&c0);
 	WRITE_ONCE(p->stop, true);
 	return 0;
 }
