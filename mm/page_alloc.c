@@ -18,6 +18,7 @@
 #include "mm/page_alloc.h"
 #include "arch/x86_64/page.h"
 #include "kernel/compiler.h"
+#include "kernel/fault_inject.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
@@ -116,7 +117,7 @@ static void prep_new_page(struct page *page, unsigned int order)
 	atomic_set(&page->_refcount, 1);
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+struct page *__alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
 	unsigned long flags;
@@ -133,6 +134,13 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	if (should_fail_alloc(FAULT_PAGE))
+		return NULL;
+	return __alloc_pages(gfp, order);
 }
 
 /*

@@ -18,9 +18,13 @@ typedef unsigned int gfp_t;
 #define GFP_KERNEL 0u
 #define __GFP_ZERO (1u << 0) /* fill the block with zeroes */
 
-/* Allocate 2^order contiguous frames; NULL when no block that large is free. The
- * first page's refcount is 1. */
+/* Allocate 2^order contiguous frames; NULL when no block that large is free (or fault
+ * injection failed it: FAULT_PAGE). The first page's refcount is 1. */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
+/* alloc_pages without the FAULT_PAGE hook, for the allocators built on this one (slab,
+ * page tables, kernel stacks): their own hook has counted the allocation under its kind
+ * (kernel/fault_inject.h). */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order);
 /* Free a block from alloc_pages with the same order. */
 void __free_pages(struct page *page, unsigned int order);
 static inline struct page *alloc_page(gfp_t gfp)

@@ -26,6 +26,7 @@
 #include "arch/x86_64/pgtable_types.h"
 #include "arch/x86_64/tlbflush.h"
 #include "kernel/errno.h"
+#include "kernel/fault_inject.h"
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
@@ -46,6 +47,14 @@ static unsigned int table_index(unsigned long va, unsigned int shift)
 static u64 *entry_table(u64 entry)
 {
 	return __va(entry & PTE_PFN_MASK);
+}
+
+/* A zeroed page for a page table; NULL when memory is short (or FAULT_PGTABLE fails it). */
+static struct page *alloc_table_page(void)
+{
+	if (should_fail_alloc(FAULT_PGTABLE))
+		return NULL;
+	return __alloc_pages(__GFP_ZERO, 0);
 }
 
 static bool is_kernel_addr(unsigned long va)
@@ -82,7 +91,7 @@ static int walk(struct mm_struct *mm, unsigned long va, bool alloc, pte_t **ptep
 
 			if (!alloc)
 				return -ENOENT;
-			page = alloc_page(__GFP_ZERO);
+			page = alloc_table_page();
 			if (!page)
 				return -ENOMEM;
 			*entry = page_to_phys(page) | table_prot;
@@ -244,7 +253,7 @@ pte_t *walk_pte(struct mm_struct *mm, unsigned long va, bool alloc)
  */
 pgd_t *pgd_alloc(void)
 {
-	struct page *page = alloc_page(__GFP_ZERO);
+	struct page *page = alloc_table_page();
 	pgd_t *pgd;
 
 	if (!page)

@@ -28,6 +28,7 @@
 #include "arch/x86_64/page.h"
 #include "kernel/cmdline.h"
 #include "kernel/compiler.h"
+#include "kernel/fault_inject.h"
 #include "kernel/list.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -262,7 +263,7 @@ static void check_free_pointer(const struct kmem_cache *cache, const struct page
  * block of the cache's order. */
 static struct page *new_slab(struct kmem_cache *cache, gfp_t gfp)
 {
-	struct page *slab = alloc_pages(gfp & ~__GFP_ZERO, cache->order);
+	struct page *slab = __alloc_pages(gfp & ~__GFP_ZERO, cache->order);
 	void *next = NULL;
 	unsigned int i;
 
@@ -374,6 +375,8 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 	void *obj;
 
 	BUG_ON_MSG(!cache, "kmem_cache_alloc: NULL cache (kmalloc before kmem_cache_init?)");
+	if (should_fail_alloc(FAULT_SLAB))
+		return NULL;
 	while (!(obj = take_object(cache))) {
 		if (!grow_cache(cache, gfp))
 			return NULL;

@@ -31,6 +31,7 @@
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
 #include "kernel/errno.h"
+#include "kernel/fault_inject.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
@@ -134,6 +135,14 @@ static void unmap_stack_pages(unsigned long bottom, unsigned int pages)
 
 /* ---- kernel stacks ---------------------------------------------------------------- */
 
+/* One frame of a kernel stack; NULL when memory is short (or FAULT_KSTACK fails it). */
+static struct page *alloc_stack_page(void)
+{
+	if (should_fail_alloc(FAULT_KSTACK))
+		return NULL;
+	return __alloc_pages(GFP_KERNEL, 0);
+}
+
 int kstack_alloc(struct kstack *stack)
 {
 	u32 slot = take_slot();
@@ -147,7 +156,7 @@ int kstack_alloc(struct kstack *stack)
 	bottom = slot_bottom(slot);
 	for (mapped = 0; mapped < KSTACK_PAGES; mapped++) {
 		unsigned long va = bottom + mapped * PAGE_SIZE;
-		struct page *page = alloc_page(GFP_KERNEL);
+		struct page *page = alloc_stack_page();
 		int err;
 
 		if (!page)

@@ -52,6 +52,7 @@ void do_exit(int code)
 		init_exited(code);
 	exit_mm();
 	tsk->exit_code = code;
+	fault_inject_exit(tsk);
 	local_irq_disable();
 	exit_notify_parent(tsk);
 	task_exit_notify(tsk);

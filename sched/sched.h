@@ -16,6 +16,7 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/atomic.h"
+#include "kernel/fault_inject.h"
 #include "kernel/list.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
@@ -94,6 +95,10 @@ struct task_struct {
 
 	bool user_fpu;	      /* runs user code: its FPU state is saved and restored on switches */
 	struct fpu_state fpu; /* user FPU/SSE registers while switched out */
+
+	/* Tests only: fail this task's Nth allocation (kernel/fault_inject.c). Zero in a
+	 * new task (task_alloc zeroes the struct), so a child never inherits it. */
+	struct fault_inject fault_inject;
 };
 
 struct rq {
