@@ -22,6 +22,7 @@ KTEST ?=
 QEMU_EXTRA ?=
 CMDLINE ?=
 TIMEOUT ?= 600
+SOAK ?= 10000
 
 BUILD := build
 # V=1 shows every command; by default each step prints one short line.
@@ -55,7 +56,7 @@ OBJS := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(S_S
 KERNEL := $(BUILD)/sublet.elf
 ISO := $(BUILD)/sublet.iso
 
-.PHONY: all iso run debug test deps clean check help bench
+.PHONY: all iso run debug test soak deps clean check help bench
 all: $(KERNEL) $(BUILD)/sublet.asm
 
 help:
@@ -64,6 +65,7 @@ help:
 	@echo "make run        boot in QEMU, serial console on this terminal (quit: Ctrl-A X)"
 	@echo "make debug      boot halted with a GDB stub; in another terminal: gdb -x build/gdbinit"
 	@echo "make test       build, boot the self-tests headless, print N passed, N failed, N skipped"
+	@echo "make soak       only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles (make test: 5000)"
 	@echo "make deps       install the Debian/Ubuntu packages the project needs"
 	@echo "make check      clang-format (dry run), cppcheck, and the -Werror build"
 	@echo "make clean      remove build/"
@@ -236,6 +238,10 @@ test: deps $(KERNEL) $(USER_ELFS)
 		$(if $(KTEST),--ktest '$(KTEST)') \
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
+
+# The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
+soak:
+	$(MAKE) test KTEST=soak CMDLINE='soak=$(SOAK) $(CMDLINE)'
 
 # ---- benchmarks -----------------------------------------------------------------------
 # Boots the kernel with `bench` (and `bench nolazytlb`, and at 8G) under -icount shift=0,

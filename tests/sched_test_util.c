@@ -6,6 +6,7 @@
 #include "arch/x86_64/uaccess.h"
 #include "kernel/printk.h"
 #include "mm/mm_struct.h"
+#include "sched/process.h"
 
 int real_worker(void *arg)
 {
@@ -53,6 +54,20 @@ struct mm_struct *make_test_mm(const char *name)
 		return NULL;
 	}
 	return mm;
+}
+
+static int exec_thread(void *arg)
+{
+	struct exec_request *req = arg;
+
+	return kernel_execve(req->argv[0], req->argv, req->argc); /* only on failure */
+}
+
+int run_module(struct exec_request *req)
+{
+	struct task_struct *task = kthread_run(exec_thread, req, req->argv[0]);
+
+	return task ? task_wait_exit(task) : -1;
 }
 
 void settle_lazy_mm(void)

@@ -27,6 +27,15 @@ int yielding_kthread(void *arg);
 /* mm_alloc + TEST_USER_PAGES mapped at TEST_USER_BASE; NULL on failure. */
 struct mm_struct *make_test_mm(const char *name);
 
+/* A module program to exec from a kernel thread, as pid 1 execs init. */
+struct exec_request {
+	const char *argv[4];
+	int argc;
+};
+
+/* Run a module program to its end; its wait status, or a negative error. */
+int run_module(struct exec_request *req);
+
 /*
  * settle_lazy_mm - make the test thread's lazy mm a permanent "keeper" mm, dropping
  * whatever it was borrowing. An exited real task's mm lives on as long as some kernel

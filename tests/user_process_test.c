@@ -5,58 +5,13 @@
  * A kernel thread execs a user program from the GRUB modules (as pid 1 does) and the
  * test waits for it, then checks what no user program can see: that every frame, every
  * mm_struct and every task came back, and that every switch on the way obeyed the four
- * cases (the switch trace, tests/sched_test_util.c).
+ * cases (the switch trace, tests/sched_test_util.c). Thousands of fork/exec/exit cycles
+ * with their leak check are the soak suite's (tests/soak_test.c).
  */
-#include "kernel/module.h"
 #include "mm/mm_struct.h"
-#include "mm/page_alloc.h"
-#include "mm/slab.h"
 #include "sched/process.h"
-#include "sched/task_internal.h"
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
-
-struct exec_request {
-	const char *argv[3];
-	int argc;
-};
-
-static int exec_thread(void *arg)
-{
-	struct exec_request *req = arg;
-
-	return kernel_execve(req->argv[0], req->argv, req->argc); /* only on failure */
-}
-
-/* Run a module program to its end; its wait status, or a negative error. */
-static int run_module(struct exec_request *req)
-{
-	struct task_struct *task = kthread_run(exec_thread, req, req->argv[0]);
-
-	return task ? task_wait_exit(task) : -1;
-}
-
-KTEST(user_process, thousand_fork_exit_cycles_leak_nothing)
-{
-	struct exec_request req = {{"forkloop", "1000"}, 2};
-	struct boot_module_image image;
-	unsigned long free_before, structs_before, tasks_before;
-
-	KASSERT_EQ(t, module_find("forkloop", &image), 0);
-	settle_lazy_mm();
-	kmem_cache_shrink_all();
-	free_before = nr_free_pages();
-	structs_before = mm_structs_in_use();
-	tasks_before = tasks_in_use();
-
-	KEXPECT_EQ(t, run_module(&req), W_EXITCODE(0));
-
-	settle_lazy_mm();
-	kmem_cache_shrink_all();
-	KEXPECT_EQ(t, mm_structs_in_use(), structs_before);
-	KEXPECT_EQ(t, tasks_in_use(), tasks_before);
-	KEXPECT_EQ(t, nr_free_pages(), free_before);
-}
 
 /* A kernel thread yielding while processes fork and exit: it keeps borrowing their mms. */
 KTEST(user_process, kthreads_borrow_user_mms_lazily)
