@@ -54,6 +54,7 @@ static const u8 touch_stack[] = {0x6a, 41, 0x5f, 0xff, 0xc7, 0xb8, 60, 0, 0, 0, 
 
 /* What one attempt at a path reports to the test. */
 struct attempt {
+	unsigned int kinds; /* FAULT_* to count (and fail) */
 	unsigned int nth;   /* the allocation to fail; 0 in the counting run */
 	long result;	    /* 0: the path worked (and did what it should); else -errno */
 	unsigned int count; /* allocations made while armed */
@@ -69,7 +70,7 @@ struct fi_path {
 
 static void arm(struct attempt *a)
 {
-	fault_inject_start(FAULT_ALL, a->nth);
+	fault_inject_start(a->kinds, a->nth);
 }
 
 static void disarm(struct attempt *a)
@@ -314,15 +315,15 @@ static struct mm_struct *attempt_mm(void)
 	return mm;
 }
 
-/* Run one attempt with allocation nth failed (0: none) in a task of its own. */
+/* Run one attempt with allocation nth of kinds failed (0: none) in a task of its own. */
 static void run_attempt(struct ktest *t, const struct fi_path *path, struct attempt *a,
-			unsigned int nth)
+			unsigned int kinds, unsigned int nth)
 {
 	struct mm_struct *mm = attempt_mm();
 	struct task_struct *task;
 	int status;
 
-	*a = (struct attempt){.nth = nth};
+	*a = (struct attempt){.kinds = kinds, .nth = nth};
 	KASSERT_NOT_NULL(t, mm);
 	task = user_task_run(path->attempt, a, path->name, mm);
 	KASSERT_NOT_NULL(t, task);
@@ -357,6 +358,24 @@ static void expect_attempt(struct ktest *t, const struct fi_path *path, const st
 			     a->result);
 }
 
+/* Print the path's allocation count, and of each kind; the kinds must add up (each
+ * allocation counts under exactly one). */
+static void log_count(struct ktest *t, const struct fi_path *path, unsigned int count)
+{
+	static const unsigned int kinds[] = {FAULT_PAGE, FAULT_SLAB, FAULT_PGTABLE, FAULT_KSTACK};
+	unsigned int of_kind[ARRAY_SIZE(kinds)], sum = 0;
+	struct attempt a;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(kinds); i++) {
+		run_attempt(t, path, &a, kinds[i], 0);
+		of_kind[i] = a.count;
+		sum += a.count;
+	}
+	ktest_log(t, "%u allocations (%u page, %u slab, %u page-table, %u kernel-stack)", count,
+		  of_kind[0], of_kind[1], of_kind[2], of_kind[3]);
+	KEXPECT_EQ(t, sum, count);
+}
+
 /* The walk: count the path's allocations, then fail each in turn, then none. */
 static void walk(struct ktest *t, const struct fi_path *path)
 {
@@ -364,20 +383,112 @@ static void walk(struct ktest *t, const struct fi_path *path)
 	struct attempt a;
 	unsigned int count;
 
-	run_attempt(t, path, &a, 0); /* warm up: caches, pids, slots reach a steady state */
+	run_attempt(t, path, &a, FAULT_ALL,
+		    0); /* warm up: caches, pids, slots reach a steady state */
 	take_census(&base);
-	run_attempt(t, path, &a, 0);
+	run_attempt(t, path, &a, FAULT_ALL, 0);
 	KASSERT_EQ(t, a.result, 0);
 	KASSERT_NULL(t, a.wrong);
 	count = a.count;
-	ktest_log(t, "%u allocations", count);
+	log_count(t, path, count);
 	expect_census(t, path->name, 0, &base);
 	for (unsigned int nth = 1; nth <= count + 1; nth++) {
-		run_attempt(t, path, &a, nth);
+		run_attempt(t, path, &a, FAULT_ALL, nth);
 		expect_attempt(t, path, &a, count);
 		expect_census(t, path->name, nth, &base);
 	}
 }
+
+/* ---- the mechanism itself -------------------------------------------------------------- */
+
+/* Only the nth allocation of the chosen kinds fails; the others are neither failed nor
+ * counted. Nothing here may KASSERT while armed: the test would end with the task armed. */
+KTEST(fault_inject, fails_only_the_nth_of_its_kinds)
+{
+	void *objs[3];
+	struct census base;
+	struct page *page;
+	unsigned int count;
+	bool injected;
+
+	take_census(&base);
+	fault_inject_start(FAULT_SLAB, 2);
+	page = alloc_page(GFP_KERNEL); /* FAULT_PAGE: not counted */
+	for (int i = 0; i < 3; i++)
+		objs[i] = kmalloc(32, GFP_KERNEL);
+	count = fault_inject_stop(&injected);
+	KEXPECT_NOT_NULL(t, page);
+	KEXPECT_NOT_NULL(t, objs[0]);
+	KEXPECT_NULL(t, objs[1]);
+	KEXPECT_NOT_NULL(t, objs[2]);
+	KEXPECT_EQ(t, count, 3);
+	KEXPECT_TRUE(t, injected);
+	KEXPECT_EQ(t, atomic_read(&fault_inject_armed_tasks), 0);
+	for (int i = 0; i < 3; i++)
+		kfree(objs[i]);
+	if (page)
+		__free_pages(page, 0);
+	expect_census(t, "kmalloc", 2, &base);
+}
+
+/* A slab object counts once, as FAULT_SLAB, even when its cache must take a new slab
+ * from the page allocator: otherwise a path's count would depend on the caches' state. */
+KTEST(fault_inject, slab_growth_is_not_a_page_allocation)
+{
+	struct census base;
+	struct kmem_cache *cache;
+	unsigned int pages, slabs;
+	void *obj;
+
+	take_census(&base);
+	cache = kmem_cache_create("fi-fresh", 64, 0);
+	KASSERT_NOT_NULL(t, cache); /* empty: the first object needs a new slab */
+	fault_inject_start(FAULT_PAGE, 0);
+	obj = kmem_cache_alloc(cache, GFP_KERNEL);
+	pages = fault_inject_stop(NULL);
+	kmem_cache_free(cache, obj);
+	kmem_cache_shrink(cache);
+	fault_inject_start(FAULT_SLAB, 0);
+	obj = kmem_cache_alloc(cache, GFP_KERNEL);
+	slabs = fault_inject_stop(NULL);
+	kmem_cache_free(cache, obj);
+	kmem_cache_destroy(cache);
+	KEXPECT_NOT_NULL(t, obj);
+	KEXPECT_EQ(t, pages, 0);
+	KEXPECT_EQ(t, slabs, 1);
+	expect_census(t, "fresh cache", 0, &base);
+}
+
+static int allocate_a_page(void *arg)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (page)
+		__free_pages(page, 0);
+	return page ? 0 : -ENOMEM;
+}
+
+/* Counting is per task: a kernel thread allocating while the armed test thread waits
+ * for it is neither counted nor failed (nth 1 would fail its page otherwise). */
+KTEST(fault_inject, counts_only_the_armed_task)
+{
+	struct task_struct *kt;
+	unsigned int count;
+	bool injected;
+	int ret = -1;
+
+	fault_inject_start(FAULT_PAGE, 1);
+	kt = kthread_run(allocate_a_page, NULL, "fi-other"); /* slab and kstack: not counted */
+	if (kt)
+		ret = task_wait_exit(kt);
+	count = fault_inject_stop(&injected);
+	KEXPECT_NOT_NULL(t, kt);
+	KEXPECT_EQ(t, ret, 0);
+	KEXPECT_EQ(t, count, 0);
+	KEXPECT_FALSE(t, injected);
+}
+
+/* ---- the walks ---------------------------------------------------------------------------- */
 
 KTEST(fault_inject, fork)
 {
