@@ -15,6 +15,7 @@
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
 #include "arch/x86_64/syscall.h"
+#include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/errno.h"
 #include "kernel/fault_inject.h"
@@ -66,6 +67,7 @@ struct fi_path {
 	const char *name;
 	int (*attempt)(void *arg); /* runs in a fresh real task, arg a struct attempt */
 	bool exits_armed;	   /* it ends its task: the count is read from the task_struct */
+	long fail_result;	   /* what it returns when an allocation fails; 0: -ENOMEM */
 };
 
 static void arm(struct attempt *a)
@@ -223,6 +225,43 @@ static int mmap_fixed_attempt(void *arg)
 	return 0;
 }
 
+/*
+ * The kernel writing to user memory (copy_to_user) that is not there yet: a demand-zero
+ * page, or with cow a page shared copy-on-write. The fault is resolved from the
+ * exception-table path; when it cannot be, the copy stops and returns what is left, and
+ * the syscall would return -EFAULT (as Linux does).
+ */
+static int uaccess_attempt(struct attempt *a, unsigned long va, bool cow)
+{
+	static const char message[] = "written by the kernel";
+	struct mm_struct *copy = cow ? dup_mm(current->mm, "fi-uaccess-copy") : NULL;
+	char back[sizeof(message)];
+
+	if (cow && !copy) {
+		a->wrong = "dup_mm failed before the walk";
+		return 0;
+	}
+	arm(a);
+	a->result = copy_to_user((void __user *)va, message, sizeof(message)) ? -EFAULT : 0;
+	disarm(a);
+	if (!a->result && (copy_from_user(back, (const void __user *)va, sizeof(back)) ||
+			   memcmp(back, message, sizeof(message))))
+		a->wrong = "the bytes did not arrive";
+	if (copy)
+		mmput(copy);
+	return 0;
+}
+
+static int uaccess_fault_attempt(void *arg)
+{
+	return uaccess_attempt(arg, STACK_VA, false);
+}
+
+static int uaccess_cow_attempt(void *arg)
+{
+	return uaccess_attempt(arg, DATA_VA, true);
+}
+
 static int return_zero(void *arg)
 {
 	return 0;
@@ -258,6 +297,10 @@ static const struct fi_path execve_path = {.name = "execve", .attempt = execve_a
 static const struct fi_path mmap_fault_path = {.name = "mmap_fault", .attempt = mmap_fault_attempt};
 static const struct fi_path mmap_fixed_path = {.name = "mmap_fixed", .attempt = mmap_fixed_attempt};
 static const struct fi_path cow_path = {.name = "cow_break", .attempt = cow_attempt};
+static const struct fi_path uaccess_fault_path = {
+    .name = "uaccess_fault", .attempt = uaccess_fault_attempt, .fail_result = -EFAULT};
+static const struct fi_path uaccess_cow_path = {
+    .name = "uaccess_cow", .attempt = uaccess_cow_attempt, .fail_result = -EFAULT};
 static const struct fi_path kthread_path = {.name = "kthread", .attempt = kthread_attempt};
 static const struct fi_path exit_path = {
     .name = "exit", .attempt = exit_attempt, .exits_armed = true};
@@ -344,15 +387,16 @@ static void expect_attempt(struct ktest *t, const struct fi_path *path, const st
 			   unsigned int count)
 {
 	bool must_fail = a->nth <= count;
+	long fail_result = path->fail_result ? path->fail_result : -ENOMEM;
 
 	if (a->injected != must_fail)
 		KEXPECT_FAIL(t, "%s, allocation %u: injected %d, expected %d (count %u)",
 			     path->name, a->nth, a->injected, must_fail, count);
 	if (a->wrong)
 		KEXPECT_FAIL(t, "%s, allocation %u failed: %s", path->name, a->nth, a->wrong);
-	if (must_fail && a->result != -ENOMEM)
-		KEXPECT_FAIL(t, "%s, allocation %u failed: returned %ld, not -ENOMEM", path->name,
-			     a->nth, a->result);
+	if (must_fail && a->result != fail_result)
+		KEXPECT_FAIL(t, "%s, allocation %u failed: returned %ld, not %ld", path->name,
+			     a->nth, a->result, fail_result);
 	if (!must_fail && a->result)
 		KEXPECT_FAIL(t, "%s: with no allocation failed it returned %ld", path->name,
 			     a->result);
@@ -518,6 +562,16 @@ KTEST(fault_inject, mmap_fixed)
 KTEST(fault_inject, cow_break)
 {
 	walk(t, &cow_path);
+}
+
+KTEST(fault_inject, uaccess_fault)
+{
+	walk(t, &uaccess_fault_path);
+}
+
+KTEST(fault_inject, uaccess_cow)
+{
+	walk(t, &uaccess_cow_path);
 }
 
 KTEST(fault_inject, kthread)
