@@ -532,6 +532,17 @@ KTEST(fault_inject, counts_only_the_armed_task)
 	KEXPECT_FALSE(t, injected);
 }
 
+KTEST_DEATH(fault_inject, start_while_armed, "fault_inject_start: init is already armed")
+{
+	fault_inject_start(FAULT_PAGE, 0);
+	fault_inject_start(FAULT_PAGE, 0);
+}
+
+KTEST_DEATH(fault_inject, stop_while_not_armed, "fault_inject_stop: init is not armed")
+{
+	fault_inject_stop(NULL);
+}
+
 /* ---- the walks ---------------------------------------------------------------------------- */
 
 KTEST(fault_inject, fork)
