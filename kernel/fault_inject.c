@@ -46,12 +46,8 @@ void fault_inject_exit(struct task_struct *tsk)
 
 bool __should_fail_alloc(unsigned int kind)
 {
-	struct task_struct *tsk = current;
-	struct fault_inject *fi;
+	struct fault_inject *fi = &current->fault_inject;
 
-	if (!tsk)
-		return false; /* early boot: no task yet */
-	fi = &tsk->fault_inject;
 	if (!(fi->kinds & kind))
 		return false;
 	if (++fi->count != fi->fail_nth)

@@ -7,14 +7,14 @@
  * allocation of one of the chosen kinds that this task makes is counted, and the nth
  * one fails (returns NULL, as if memory had run out); nth 0 only counts. The count is
  * per task, as Linux's fail_nth: another task running in between (or an interrupt
- * handler, though none of sublet's allocates) does not move it. Work done for the task
- * by itself is counted even when it is for another task: fork's allocations for the
- * child are made by the parent, exec's by the caller. fault_inject_stop() ends it and
- * says how many allocations were counted and whether the nth was failed.
+ * handler, though none of sublet's allocates) does not move it. An allocation counts
+ * for the task that makes it, even when it is made for another: fork's allocations for
+ * the child are the parent's, exec's the caller's. fault_inject_stop() ends it and says
+ * how many allocations were counted and whether the nth was failed.
  *
- * Each kind is counted once, where it is allocated from the buddy allocator or slab:
- * a slab object at kmem_cache_alloc (not the slab page behind it, whose need depends on
- * the cache's state), a page-table page at its table allocation, a kernel-stack page in
+ * Each allocation counts once, under its own kind, where it is made: a slab object at
+ * kmem_cache_alloc (not the slab page behind it, whose need depends on the cache's
+ * state), a page-table page at its table allocation, a kernel-stack page in
  * kstack_alloc. Those allocators take their pages with __alloc_pages(), which is not
  * hooked, so one allocation never counts twice. See docs/testing.md, "Fault injection".
  */
