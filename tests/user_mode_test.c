@@ -2,8 +2,8 @@
  * tests/user_mode_test.c - ring 3 without any loader: hand-assembled programs.
  *
  * A kernel thread builds an address space holding a few bytes of machine code and
- * execs into it (exec_prepared_mm + return_to_user), exactly as execve ends. The code
- * makes syscalls and exits; the test reads the exit status. This checks the SYSCALL
+ * execs into it (tests/user_mode_util.c), exactly as execve ends. The code makes
+ * syscalls and exits; the test reads the exit status. This checks the SYSCALL
  * entry, SYSRET/IRET return, the syscall table and the fault-kills-the-process path,
  * independently of the ELF loader and the user runtime.
  */
@@ -19,40 +19,7 @@
 #include "sched/process.h"
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
-
-#define CODE_VA 0x400000ul
-#define STACK_VA 0x7ff000ul /* one page of stack below 0x800000 */
-
-struct user_program {
-	const u8 *code;
-	size_t len;
-};
-
-static int run_program_thread(void *arg)
-{
-	const struct user_program *prog = arg;
-	struct mm_struct *mm = mm_alloc("handmade");
-	phys_addr_t pa;
-	u64 flags;
-
-	if (!mm || mm_map_anon(mm, CODE_VA, PAGE_SIZE, VM_READ | VM_EXEC) ||
-	    mm_add_vma(mm, STACK_VA, PAGE_SIZE, VM_READ | VM_WRITE) ||
-	    !translate(mm, CODE_VA, &pa, &flags))
-		return -ENOMEM;
-	memcpy(__va(pa), prog->code, prog->len);
-	exec_prepared_mm(mm, "handmade", CODE_VA, STACK_VA + PAGE_SIZE, CODE_VA + PAGE_SIZE,
-			 task_pt_regs(current));
-	return_to_user(task_pt_regs(current));
-}
-
-/* Run prog in ring 3 and return its wait status. */
-static int run_program(const u8 *code, size_t len)
-{
-	struct user_program prog = {code, len};
-	struct task_struct *task = kthread_run(run_program_thread, &prog, "handmade");
-
-	return task ? task_wait_exit(task) : -ENOMEM;
-}
+#include "tests/user_mode_util.h"
 
 /* mov $39,%eax; syscall (getpid); mov %eax,%edi; mov $60,%eax; syscall (exit) */
 static const u8 exit_with_pid[] = {0xb8, 39,   0,  0, 0, 0x0f, 0x05, 0x89,
@@ -60,7 +27,7 @@ static const u8 exit_with_pid[] = {0xb8, 39,   0,  0, 0, 0x0f, 0x05, 0x89,
 
 KTEST(user_mode, syscall_getpid_and_exit)
 {
-	int status = run_program(exit_with_pid, sizeof(exit_with_pid));
+	int status = run_user_code(exit_with_pid, sizeof(exit_with_pid));
 
 	/* The status holds the low byte of the pid the program got from getpid(). */
 	KEXPECT_GT(t, status, 0);
@@ -74,7 +41,8 @@ static const u8 exit_with_enosys[] = {0xb8, 0xe7, 0x03, 0,  0, 0x0f, 0x05, 0x89,
 
 KTEST(user_mode, unknown_syscall_returns_enosys)
 {
-	KEXPECT_EQ(t, run_program(exit_with_enosys, sizeof(exit_with_enosys)), W_EXITCODE(ENOSYS));
+	KEXPECT_EQ(t, run_user_code(exit_with_enosys, sizeof(exit_with_enosys)),
+		   W_EXITCODE(ENOSYS));
 }
 
 /* ud2 */
@@ -82,7 +50,7 @@ static const u8 invalid_opcode[] = {0x0f, 0x0b};
 
 KTEST(user_mode, invalid_opcode_kills_with_sigill)
 {
-	KEXPECT_EQ(t, run_program(invalid_opcode, sizeof(invalid_opcode)), W_SIGNALED(SIGILL));
+	KEXPECT_EQ(t, run_user_code(invalid_opcode, sizeof(invalid_opcode)), W_SIGNALED(SIGILL));
 }
 
 /* hlt: privileged in ring 3, #GP */
@@ -90,7 +58,7 @@ static const u8 privileged[] = {0xf4};
 
 KTEST(user_mode, privileged_instruction_kills_with_sigsegv)
 {
-	KEXPECT_EQ(t, run_program(privileged, sizeof(privileged)), W_SIGNALED(SIGSEGV));
+	KEXPECT_EQ(t, run_user_code(privileged, sizeof(privileged)), W_SIGNALED(SIGSEGV));
 }
 
 KTEST(user_mode, kernel_survives_and_frees_everything)
@@ -102,9 +70,9 @@ KTEST(user_mode, kernel_survives_and_frees_everything)
 	free_before = nr_free_pages();
 	structs_before = mm_structs_in_use();
 	for (int i = 0; i < 20; i++) {
-		KEXPECT_EQ(t, run_program(invalid_opcode, sizeof(invalid_opcode)),
+		KEXPECT_EQ(t, run_user_code(invalid_opcode, sizeof(invalid_opcode)),
 			   W_SIGNALED(SIGILL));
-		KEXPECT_GT(t, run_program(exit_with_pid, sizeof(exit_with_pid)), 0);
+		KEXPECT_GT(t, run_user_code(exit_with_pid, sizeof(exit_with_pid)), 0);
 	}
 	settle_lazy_mm();
 	kmem_cache_shrink_all();
@@ -117,7 +85,7 @@ static const u8 null_write[] = {0x48, 0xc7, 0x04, 0x25, 0, 0, 0, 0, 0, 0, 0, 0};
 
 KTEST(user_mode, null_write_kills_with_sigsegv)
 {
-	KEXPECT_EQ(t, run_program(null_write, sizeof(null_write)), W_SIGNALED(SIGSEGV));
+	KEXPECT_EQ(t, run_user_code(null_write, sizeof(null_write)), W_SIGNALED(SIGSEGV));
 }
 
 /* push/pop through the demand-zero stack page, then exit(value popped + 1):
@@ -126,7 +94,7 @@ static const u8 stack_demand_page[] = {0x6a, 41, 0x5f, 0xff, 0xc7, 0xb8, 60, 0, 
 
 KTEST(user_mode, stack_page_arrives_on_demand)
 {
-	KEXPECT_EQ(t, run_program(stack_demand_page, sizeof(stack_demand_page)), W_EXITCODE(42));
+	KEXPECT_EQ(t, run_user_code(stack_demand_page, sizeof(stack_demand_page)), W_EXITCODE(42));
 }
 
 /* movabs $0xffffffff80100000,%rax; jmp *%rax : into the kernel half */
@@ -135,7 +103,7 @@ static const u8 jump_to_kernel[] = {0x48, 0xb8, 0x00, 0x00, 0x10, 0x80,
 
 KTEST(user_mode, jump_into_kernel_kills_with_sigsegv)
 {
-	KEXPECT_EQ(t, run_program(jump_to_kernel, sizeof(jump_to_kernel)), W_SIGNALED(SIGSEGV));
+	KEXPECT_EQ(t, run_user_code(jump_to_kernel, sizeof(jump_to_kernel)), W_SIGNALED(SIGSEGV));
 }
 
 /*
@@ -165,7 +133,7 @@ KTEST(user_mode, clone_vm_thread_shares_the_mm)
 	int shared_switches = 0;
 
 	switch_trace_start();
-	KEXPECT_EQ(t, run_program(clone_thread, sizeof(clone_thread)), W_EXITCODE(0));
+	KEXPECT_EQ(t, run_user_code(clone_thread, sizeof(clone_thread)), W_EXITCODE(0));
 	switch_trace_stop();
 	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
 	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
@@ -186,7 +154,7 @@ bool syscall_can_sysret(const struct trap_frame *tf);
 KTEST(user_mode, sysret_refused_for_unsafe_frames)
 {
 	struct trap_frame tf = {
-	    .cs = USER_CS, .ss = USER_DS, .rip = CODE_VA, .rflags = X86_EFLAGS_IF};
+	    .cs = USER_CS, .ss = USER_DS, .rip = HANDMADE_CODE_VA, .rflags = X86_EFLAGS_IF};
 
 	KEXPECT_TRUE(t, syscall_can_sysret(&tf));
 	tf.rip = 0x0000800000000000ull; /* first non-canonical address */
@@ -195,7 +163,7 @@ KTEST(user_mode, sysret_refused_for_unsafe_frames)
 	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
 	tf.rip = 0xffffffff80100000ull; /* kernel text */
 	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
-	tf.rip = CODE_VA;
+	tf.rip = HANDMADE_CODE_VA;
 	tf.rflags |= X86_EFLAGS_TF; /* single-stepping: IRET restores TF exactly */
 	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
 }
