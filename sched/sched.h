@@ -15,6 +15,7 @@
 
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/segment.h"
 #include "kernel/atomic.h"
 #include "kernel/list.h"
 #include "kernel/spinlock.h"
@@ -40,6 +41,10 @@ typedef int pid_t;
 
 struct thread_struct {
 	u64 sp; /* saved kernel stack pointer while switched out (switch_to) */
+	/* User %ds %es %fs %gs while switched out (context_switch), if the task runs user
+	 * code (user_fpu); written only by the task itself or, before it first runs, by
+	 * fork/exec. */
+	struct user_segments segs;
 };
 
 struct task_struct {
@@ -92,7 +97,8 @@ struct task_struct {
 	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
 	unsigned long mmap_base;      /* next address mmap tries (grows down) */
 
-	bool user_fpu;	      /* runs user code: its FPU state is saved and restored on switches */
+	bool user_fpu;	      /* runs user code: its FPU state and segment selectors (thread.segs)
+			       * are saved and restored on switches */
 	struct fpu_state fpu; /* user FPU/SSE registers while switched out */
 };
 

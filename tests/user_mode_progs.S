@@ -92,3 +92,130 @@ PROG_BEGIN(sysenter_compat)
 	.code64
 2:	EXIT_WITH $0
 PROG_END(sysenter_compat)
+
+/* A failed check: exit with the code in edi (set before each check). Label 9 below. */
+#define SEG_CHECKS_ITERATIONS 20
+
+/* Expect selector register seg to hold value; on mismatch exit(code). */
+.macro EXPECT_SEG seg, value, code
+	movl	$\code, %edi
+	movl	%\seg, %eax			/* the selector, zero-extended */
+	cmpl	$\value, %eax
+	jne	9f
+.endm
+
+.macro YIELD
+	movl	$__NR_sched_yield, %eax
+	syscall
+.endm
+
+/*
+ * Process A of the selector tests: loads USER_DS into es, fs and gs, then yields again
+ * and again, checking after each switch that its values are still there (ds stays
+ * null). Exit 0, or 1-4: which of ds, es, fs, gs was wrong.
+ */
+PROG_BEGIN(segments_setter)
+	movl	$USER_DS, %eax
+	movl	%eax, %es
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movl	$SEG_CHECKS_ITERATIONS, %ebx
+1:	YIELD
+	EXPECT_SEG ds, 0, 1
+	EXPECT_SEG es, USER_DS, 2
+	EXPECT_SEG fs, USER_DS, 3
+	EXPECT_SEG gs, USER_DS, 4
+	decl	%ebx
+	jnz	1b
+	xorl	%edi, %edi
+9:	movl	$__NR_exit, %eax
+	syscall
+PROG_END(segments_setter)
+
+/*
+ * Process B, started after A: a fresh program must find every selector null, at its
+ * first instruction and after every switch back from A. Exit 0, or 1-4 as above.
+ */
+PROG_BEGIN(segments_checker)
+	movl	$SEG_CHECKS_ITERATIONS, %ebx
+1:	EXPECT_SEG ds, 0, 1
+	EXPECT_SEG es, 0, 2
+	EXPECT_SEG fs, 0, 3
+	EXPECT_SEG gs, 0, 4
+	YIELD
+	decl	%ebx
+	jnz	1b
+	xorl	%edi, %edi
+9:	movl	$__NR_exit, %eax
+	syscall
+PROG_END(segments_checker)
+
+#define ODD_FLAGS (X86_EFLAGS_AC | X86_EFLAGS_DF | X86_EFLAGS_NT)
+#define ODD_FLAGS_SPIN 3000000		/* long enough for a timer tick or two */
+
+/*
+ * Odd state from ring 3 into the kernel: ds = USER_DS, es = null, fs = USER_DS,
+ * gs = null, and RFLAGS with AC, DF and NT set, through syscalls, a yield and timer
+ * interrupts. The process must get its own values back every time: exit 0, 1-4 for a
+ * selector, 5 if the flags changed.
+ */
+PROG_BEGIN(odd_flags_and_selectors)
+	movl	$USER_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %fs
+	xorl	%eax, %eax
+	movl	%eax, %es
+	movl	%eax, %gs
+	pushfq
+	orq	$ODD_FLAGS, (%rsp)
+	popfq
+	movl	$__NR_getpid, %eax
+	syscall
+	YIELD
+	movl	$ODD_FLAGS_SPIN, %ecx		/* interrupts arrive with these flags set */
+2:	decl	%ecx
+	jnz	2b
+	EXPECT_SEG ds, USER_DS, 1
+	EXPECT_SEG es, 0, 2
+	EXPECT_SEG fs, USER_DS, 3
+	EXPECT_SEG gs, 0, 4
+	movl	$5, %edi
+	pushfq
+	popq	%rax
+	andl	$ODD_FLAGS, %eax
+	cmpl	$ODD_FLAGS, %eax
+	jne	9f
+	xorl	%edi, %edi
+9:	movl	$__NR_exit, %eax
+	syscall
+PROG_END(odd_flags_and_selectors)
+
+/*
+ * fork copies the selectors: the parent loads USER_DS into es and forks; the child must
+ * see it (exit 0, or 2). The parent exits with the child's exit status (wait4 into its
+ * stack), or 1 if its own es changed.
+ */
+PROG_BEGIN(segments_fork)
+	movl	$USER_DS, %eax
+	movl	%eax, %es
+	movl	$__NR_fork, %eax
+	syscall
+	testl	%eax, %eax
+	jnz	1f
+	EXPECT_SEG es, USER_DS, 2		/* the child */
+	xorl	%edi, %edi
+	jmp	9f
+1:	movl	%eax, %edi			/* the parent: wait4(pid, &status, 0, NULL) */
+	subq	$16, %rsp
+	movl	$0xffff, (%rsp)			/* not a status wait4 can write */
+	movq	%rsp, %rsi
+	xorl	%edx, %edx
+	xorl	%r10d, %r10d
+	movl	$__NR_wait4, %eax
+	syscall
+	EXPECT_SEG es, USER_DS, 1
+	movl	(%rsp), %edi
+	shrl	$8, %edi			/* WEXITSTATUS */
+9:	movl	$__NR_exit, %eax
+	syscall
+PROG_END(segments_fork)
