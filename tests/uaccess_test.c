@@ -403,13 +403,15 @@ KTEST(uaccess, protections_match_the_cpu)
 	u64 cr4 = read_cr4();
 
 	cpuid(0, 0, &max_leaf, &ebx, &ecx, &edx);
-	ebx = 0;
+	ebx = ecx = 0;
 	if (max_leaf >= CPUID_LEAF_STRUCT_EXT_FEATURES)
 		cpuid(CPUID_LEAF_STRUCT_EXT_FEATURES, 0, &max_leaf, &ebx, &ecx, &edx);
 	KEXPECT_EQ(t, smep_enabled, (ebx & CPUID_7_0_EBX_SMEP) != 0);
 	KEXPECT_EQ(t, smap_enabled, (ebx & CPUID_7_0_EBX_SMAP) != 0);
 	KEXPECT_EQ(t, (cr4 & CR4_SMEP) != 0, smep_enabled);
 	KEXPECT_EQ(t, (cr4 & CR4_SMAP) != 0, smap_enabled);
+	KEXPECT_EQ(t, umip_enabled, (ecx & CPUID_7_0_ECX_UMIP) != 0);
+	KEXPECT_EQ(t, (cr4 & CR4_UMIP) != 0, umip_enabled);
 	cpu_protection_init();
 	KEXPECT_EQ(t, read_cr4(), cr4);
 }

@@ -9,6 +9,7 @@
  */
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/syscall.h"
+#include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
@@ -78,6 +79,42 @@ KTEST(user_mode, kernel_survives_and_frees_everything)
 	kmem_cache_shrink_all();
 	KEXPECT_EQ(t, mm_structs_in_use(), structs_before);
 	KEXPECT_EQ(t, nr_free_pages(), free_before);
+}
+
+/*
+ * UMIP: the instructions that read descriptor-table registers and the machine status
+ * word (kernel addresses, for sgdt and sidt) fault in ring 3: SIGSEGV. Each is
+ * followed by exit(0), what a CPU without UMIP would reach.
+ */
+#define EXIT_0 0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 /* mov $60,%eax; xor %edi,%edi; syscall   \
+							  */
+static const u8 umip_sgdt[] = {0x0f, 0x01, 0x44, 0x24, 0xf0, EXIT_0}; /* sgdt -16(%rsp) */
+static const u8 umip_sidt[] = {0x0f, 0x01, 0x4c, 0x24, 0xf0, EXIT_0}; /* sidt -16(%rsp) */
+static const u8 umip_sldt[] = {0x0f, 0x00, 0xc0, EXIT_0};	      /* sldt %eax */
+static const u8 umip_smsw[] = {0x0f, 0x01, 0xe0, EXIT_0};	      /* smsw %eax */
+static const u8 umip_str[] = {0x0f, 0x00, 0xc8, EXIT_0};	      /* str %eax */
+
+KTEST(user_mode, umip_instructions_kill_with_sigsegv)
+{
+	static const struct {
+		const char *name;
+		const u8 *code;
+		size_t len;
+	} progs[] = {
+	    {"sgdt", umip_sgdt, sizeof(umip_sgdt)}, {"sidt", umip_sidt, sizeof(umip_sidt)},
+	    {"sldt", umip_sldt, sizeof(umip_sldt)}, {"smsw", umip_smsw, sizeof(umip_smsw)},
+	    {"str", umip_str, sizeof(umip_str)},
+	};
+
+	if (!umip_enabled)
+		KTEST_SKIP("the CPU has no UMIP");
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		int status = run_user_code(progs[i].code, progs[i].len);
+
+		if (status != W_SIGNALED(SIGSEGV))
+			KEXPECT_FAIL(t, "%s in ring 3: wait status 0x%x, want SIGSEGV",
+				     progs[i].name, status);
+	}
 }
 
 /* movq $0, 0 : a NULL write */

@@ -30,6 +30,7 @@
 #define CR4_PGE (1 << 7)
 #define CR4_OSFXSR (1 << 9)
 #define CR4_OSXMMEXCPT (1 << 10)
+#define CR4_UMIP (1 << 11)
 #define CR4_FSGSBASE (1 << 16)
 #define CR4_PCIDE (1 << 17)
 #define CR4_OSXSAVE (1 << 18)
@@ -67,6 +68,7 @@
 #define CPUID_LEAF_STRUCT_EXT_FEATURES 0x7 /* subleaf 0: structured extended features */
 #define CPUID_7_0_EBX_SMEP (1 << 7)
 #define CPUID_7_0_EBX_SMAP (1 << 20)
+#define CPUID_7_0_ECX_UMIP (1 << 2)
 #define CPUID_EXT_LEAF_MAX 0x80000000
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EXT_EDX_NX (1 << 20)
