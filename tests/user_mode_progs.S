@@ -10,6 +10,7 @@
  * The C side declares a program with USER_PROG(name) and runs it with
  * run_user_prog(name) (tests/user_mode_util.h).
  */
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/unistd.h"
@@ -219,3 +220,59 @@ PROG_BEGIN(segments_fork)
 9:	movl	$__NR_exit, %eax
 	syscall
 PROG_END(segments_fork)
+
+/* Single-stepping: TF set with popf traps (#DB) after the next instruction. */
+PROG_BEGIN(single_step)
+	pushfq
+	orq	$X86_EFLAGS_TF, (%rsp)
+	popfq
+	nop					/* #DB after this one */
+	EXIT_WITH $0
+PROG_END(single_step)
+
+/*
+ * TF set right before a syscall: SYSCALL_MASK clears TF, so the kernel runs without
+ * traps; the way back must be IRET (SYSRET is refused with TF set), which restores TF,
+ * and the trap comes after the next user instruction.
+ */
+PROG_BEGIN(single_step_over_syscall)
+	movl	$__NR_getpid, %eax
+	pushfq
+	orq	$X86_EFLAGS_TF, (%rsp)
+	popfq
+	syscall					/* the first instruction with TF set */
+	nop					/* #DB after this one */
+	EXIT_WITH $0
+PROG_END(single_step_over_syscall)
+
+/*
+ * An unmasked SSE divide by zero: #XM. Should the CPU only set the flag (MXCSR.ZE)
+ * instead, the program exits 1 (QEMU TCG emulates no SSE exceptions); 0: no flag at all.
+ */
+#define MXCSR_ZE (1 << 2)			/* divide-by-zero flag */
+PROG_BEGIN(simd_divide_by_zero)
+	subq	$8, %rsp
+	movl	$(MXCSR_DEFAULT & ~MXCSR_ZM), (%rsp)
+	ldmxcsr	(%rsp)
+	movl	$0x3f800000, %eax		/* 1.0f */
+	movd	%eax, %xmm0
+	xorps	%xmm1, %xmm1			/* 0.0f */
+	divss	%xmm1, %xmm0			/* 1.0 / 0.0 with ZM clear */
+	stmxcsr	(%rsp)				/* not reached on a CPU that raises #XM */
+	movl	(%rsp), %edi
+	andl	$MXCSR_ZE, %edi
+	shrl	$2, %edi
+	EXIT_WITH %edi
+PROG_END(simd_divide_by_zero)
+
+/* An unmasked x87 divide by zero: #MF at the next waiting instruction (CR0.NE set). */
+PROG_BEGIN(x87_divide_by_zero)
+	subq	$8, %rsp
+	movw	$(X87_FCW_DEFAULT & ~X87_FCW_ZM), (%rsp)
+	fldcw	(%rsp)
+	movl	$0, (%rsp)			/* 0.0f */
+	fld1
+	fdivs	(%rsp)				/* st0 = 1.0 / 0.0: ZE pending */
+	fwait					/* #MF */
+	EXIT_WITH $0
+PROG_END(x87_divide_by_zero)

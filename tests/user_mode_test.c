@@ -7,8 +7,10 @@
  * entry, SYSRET/IRET return, the syscall table and the fault-kills-the-process path,
  * independently of the ELF loader and the user runtime.
  */
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/syscall.h"
+#include "arch/x86_64/trap.h"
 #include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/errno.h"
@@ -86,8 +88,9 @@ KTEST(user_mode, kernel_survives_and_frees_everything)
  * word (kernel addresses, for sgdt and sidt) fault in ring 3: SIGSEGV. Each is
  * followed by exit(0), what a CPU without UMIP would reach.
  */
-#define EXIT_0 0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 /* mov $60,%eax; xor %edi,%edi; syscall   \
-							  */
+#define EXIT_0                                                                                     \
+	0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 /* mov $60,%eax; xor %edi,%edi; syscall          \
+						   */
 static const u8 umip_sgdt[] = {0x0f, 0x01, 0x44, 0x24, 0xf0, EXIT_0}; /* sgdt -16(%rsp) */
 static const u8 umip_sidt[] = {0x0f, 0x01, 0x4c, 0x24, 0xf0, EXIT_0}; /* sidt -16(%rsp) */
 static const u8 umip_sldt[] = {0x0f, 0x00, 0xc0, EXIT_0};	      /* sldt %eax */
@@ -115,6 +118,55 @@ KTEST(user_mode, umip_instructions_kill_with_sigsegv)
 			KEXPECT_FAIL(t, "%s in ring 3: wait status 0x%x, want SIGSEGV",
 				     progs[i].name, status);
 	}
+}
+
+/* Exceptions get Linux's signals: #DB SIGTRAP, #MF and #XM SIGFPE. */
+KTEST(user_mode, exception_signals_are_linux_s)
+{
+	static const struct {
+		unsigned int vector;
+		int sig;
+	} want[] = {
+	    {X86_TRAP_DE, SIGFPE}, {X86_TRAP_DB, SIGTRAP}, {X86_TRAP_BP, SIGTRAP},
+	    {X86_TRAP_UD, SIGILL}, {X86_TRAP_GP, SIGSEGV}, {X86_TRAP_MF, SIGFPE},
+	    {X86_TRAP_XF, SIGFPE}, {X86_TRAP_SS, SIGSEGV},
+	};
+	const char *what;
+
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		int sig = user_exception_signal(want[i].vector, &what);
+
+		if (sig != want[i].sig)
+			KEXPECT_FAIL(t, "vector %u (%s): signal %d, want %d", want[i].vector, what,
+				     sig, want[i].sig);
+	}
+}
+
+USER_PROG(single_step);
+USER_PROG(single_step_over_syscall);
+USER_PROG(simd_divide_by_zero);
+USER_PROG(x87_divide_by_zero);
+
+KTEST(user_mode, single_step_kills_with_sigtrap)
+{
+	KEXPECT_EQ(t, run_user_prog(single_step), W_SIGNALED(SIGTRAP));
+	KEXPECT_EQ(t, run_user_prog(single_step_over_syscall), W_SIGNALED(SIGTRAP));
+}
+
+KTEST(user_mode, simd_exception_kills_with_sigfpe)
+{
+	int status = run_user_prog(simd_divide_by_zero);
+
+	if (status == W_EXITCODE(1))
+		KTEST_SKIP(
+		    "the CPU set MXCSR.ZE but raised no #XM (QEMU TCG has no SSE exceptions)");
+	KEXPECT_EQ(t, status, W_SIGNALED(SIGFPE));
+}
+
+KTEST(user_mode, x87_exception_kills_with_sigfpe)
+{
+	KASSERT_TRUE(t, read_cr0() & CR0_NE); /* else the error would go to an external pin */
+	KEXPECT_EQ(t, run_user_prog(x87_divide_by_zero), W_SIGNALED(SIGFPE));
 }
 
 /* movq $0, 0 : a NULL write */
