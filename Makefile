@@ -34,7 +34,9 @@ GEN := $(BUILD)/include/generated
 
 CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
 	-fno-pic -fno-pie
-CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector \
+# The stack protector reads its canary from a global (arch/x86_64/stackprotector.h).
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-fno-common -fno-optimize-sibling-calls -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(CFLAGS_ARCH) \
@@ -256,7 +258,7 @@ check: all
 	clang-format --dry-run --Werror $(C_SRCS) \
 		$(filter-out arch/x86_64/calling.h,$(wildcard $(addsuffix /*.h,$(SRC_DIRS))))
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--suppress=missingIncludeSystem --suppress=comparePointers \
+		--inline-suppr --suppress=missingIncludeSystem --suppress=comparePointers \
 		-I. -I$(BUILD)/include $(C_SRCS)
 
 clean:
