@@ -1,8 +1,11 @@
 /*
- * tests/hardening_test.c - the compiler-inserted checks: the stack protector.
+ * tests/hardening_test.c - the compiler-inserted checks: the stack protector (every
+ * build) and UBSAN (the test build, SANITIZE=1).
  *
- * The death test commits the bug the check exists for and expects the panic that names
- * it: a local array overrun past the canary (kernel/stackprotector.c).
+ * Each death test commits the bug its check exists for and expects the panic that
+ * names it: a local array overrun past the canary (kernel/stackprotector.c), a signed
+ * overflow, a shift by more than the width and an array index out of bounds
+ * (kernel/ubsan.c).
  */
 #include "arch/x86_64/stackprotector.h"
 #include "kernel/compiler.h"
@@ -37,3 +40,39 @@ KTEST_DEATH(hardening, stack_protector_catches_an_overrun,
 {
 	smash_local_array();
 }
+
+#ifdef CONFIG_UBSAN
+/* Values the compiler cannot fold, so the checks happen at run time. */
+static volatile int int_max = __INT_MAX__;
+static volatile int one = 1;
+static volatile unsigned int shift_by = 32;
+static volatile int index_past = 4;
+
+KTEST_DEATH(hardening, ubsan_catches_signed_overflow,
+	    "UBSAN: signed-integer-overflow in tests/hardening_test.c:")
+{
+	/* cppcheck-suppress integerOverflow ; deliberate */
+	volatile int sum = int_max + one;
+
+	(void)sum;
+}
+
+KTEST_DEATH(hardening, ubsan_catches_an_oversized_shift,
+	    "UBSAN: shift-out-of-bounds in tests/hardening_test.c:")
+{
+	/* cppcheck-suppress [shiftTooManyBits, integerOverflow] ; deliberate */
+	volatile int shifted = one << shift_by;
+
+	(void)shifted;
+}
+
+KTEST_DEATH(hardening, ubsan_catches_an_index_out_of_bounds,
+	    "UBSAN: array-index-out-of-bounds in tests/hardening_test.c:")
+{
+	int array[4] = {1, 2, 3, 4};
+	/* cppcheck-suppress arrayIndexOutOfBounds ; deliberate */
+	volatile int value = array[index_past];
+
+	(void)value;
+}
+#endif
