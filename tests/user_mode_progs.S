@@ -12,7 +12,6 @@
  */
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/uapi/errno.h"
 #include "kernel/uapi/unistd.h"
 #include "tests/user_mode_util.h"
 
