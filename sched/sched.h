@@ -41,9 +41,9 @@ typedef int pid_t;
 
 struct thread_struct {
 	u64 sp; /* saved kernel stack pointer while switched out (switch_to) */
-	/* User %ds %es %fs %gs while switched out (context_switch), if the task runs user
-	 * code (user_fpu); written only by the task itself or, before it first runs, by
-	 * fork/exec. */
+	/* User %ds %es %fs %gs while switched out, if the task runs user code (user_fpu).
+	 * Written by context_switch as the task leaves the CPU, by its own execve, and by
+	 * fork before the child first runs: never while another CPU could load them. */
 	struct user_segments segs;
 };
 
