@@ -24,7 +24,17 @@ CMDLINE ?=
 TIMEOUT ?= 600
 SOAK ?= 10000
 
+# SANITIZE=1 builds the test kernel: UBSAN on (kernel/ubsan.c), objects in build/test/,
+# so that `make`, `make run` and `make bench` keep the plain -O2 kernel, and its
+# numbers, in build/. `make test` turns it on unless told SANITIZE=0.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+SANITIZE ?= 1
+endif
+ifeq ($(SANITIZE),1)
+BUILD := build/test
+else
 BUILD := build
+endif
 # V=1 shows every command; by default each step prints one short line.
 ifeq ($(V),1)
 Q :=
@@ -35,7 +45,9 @@ GEN := $(BUILD)/include/generated
 
 CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
 	-fno-pic -fno-pie
-CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector \
+# The stack protector reads its canary from a global (arch/x86_64/stackprotector.h).
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-fno-common -fno-optimize-sibling-calls -Wall -Wextra -Werror -Wno-unused-parameter \
 	$(CFLAGS_ARCH) \
@@ -46,6 +58,12 @@ else
 CFLAGS += -mno-omit-leaf-frame-pointer
 endif
 ASFLAGS := $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__
+# UBSAN: every -fsanitize=undefined check, reported by our own handlers, which must
+# not be checked themselves.
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=undefined -DCONFIG_UBSAN
+$(BUILD)/kernel/ubsan.o: CFLAGS += -fno-sanitize=all
+endif
 LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
 SRC_DIRS := boot arch/x86_64 kernel mm sched tests
@@ -64,12 +82,12 @@ help:
 	@echo "make iso        build build/sublet.iso (BIOS + UEFI)"
 	@echo "make run        boot in QEMU, serial console on this terminal (quit: Ctrl-A X)"
 	@echo "make debug      boot halted with a GDB stub; in another terminal: gdb -x build/gdbinit"
-	@echo "make test       build, boot the self-tests headless, print N passed, N failed, N skipped"
+	@echo "make test       build (with UBSAN, in build/test/), boot the self-tests headless, print N passed, N failed, N skipped"
 	@echo "make soak       only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles (make test: 5000)"
 	@echo "make deps       install the Debian/Ubuntu packages the project needs"
 	@echo "make check      clang-format (dry run), cppcheck, and the -Werror build"
 	@echo "make clean      remove build/"
-	@echo "variables: SMP=$(SMP) MEM=$(MEM) FIRMWARE=$(FIRMWARE) KTEST=<glob> QEMU_EXTRA= CMDLINE= CC= CROSS_COMPILE="
+	@echo "variables: SMP=$(SMP) MEM=$(MEM) FIRMWARE=$(FIRMWARE) KTEST=<glob> QEMU_EXTRA= CMDLINE= CC= CROSS_COMPILE= SANITIZE="
 
 # ---- compiling ------------------------------------------------------------------------
 
@@ -132,7 +150,8 @@ $(BUILD)/sublet.asm: $(KERNEL)
 # this machine. See docs/userspace-programs.md.
 
 AR := $(CROSS_COMPILE)ar
-USER_BUILD := $(BUILD)/user
+# In build/user/ whatever SANITIZE says: the plain and the test kernel run the same ones.
+USER_BUILD := build/user
 USER_CFLAGS := -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -msse2 \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-fno-strict-aliasing -fno-common -Wall -Wextra -Werror -I. -MMD -MP
@@ -232,7 +251,7 @@ $(BUILD)/gdbinit: tools/gdbinit
 test: deps $(KERNEL) $(USER_ELFS)
 	@$(PYTHON) tools/ktest_runner_test.py -q 2>$(BUILD)/runner-selftest.log || \
 		{ cat $(BUILD)/runner-selftest.log; echo "test runner self-test failed"; exit 1; }
-	$(PYTHON) tools/ktest_runner.py --elf $(KERNEL) --log $(BUILD)/test.log \
+	$(PYTHON) tools/ktest_runner.py --elf $(KERNEL) --log build/test.log \
 		--firmware $(FIRMWARE) --mem $(MEM) --smp $(SMP) --timeout $(TIMEOUT) \
 		--modules '$(USER_ELFS)' \
 		$(if $(KTEST),--ktest '$(KTEST)') \
@@ -262,7 +281,7 @@ check: all
 	clang-format --dry-run --Werror $(C_SRCS) \
 		$(filter-out arch/x86_64/calling.h,$(wildcard $(addsuffix /*.h,$(SRC_DIRS))))
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--suppress=missingIncludeSystem --suppress=comparePointers \
+		--inline-suppr --suppress=missingIncludeSystem --suppress=comparePointers \
 		-I. -I$(BUILD)/include $(C_SRCS)
 
 clean:

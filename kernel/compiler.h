@@ -21,6 +21,8 @@
 #define __unused __attribute__((unused))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __always_inline inline __attribute__((always_inline))
+/* No stack canary in this function: for the one that sets the canary (kernel/main.c). */
+#define __no_stack_protector __attribute__((no_stack_protector))
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -154,6 +154,7 @@ void exec_prepared_mm(struct mm_struct *mm, const char *name, u64 entry, u64 sp,
 	tsk->mmap_base = USER_MMAP_TOP;
 	fpu_init_state(&tsk->fpu);
 	fpu_restore(&tsk->fpu);
+	reset_user_segments(&tsk->thread.segs);
 	tsk->user_fpu = true;
 	start_thread(tf, entry, sp);
 }

@@ -76,13 +76,23 @@ static inline void list_move_tail(struct list_head *entry, struct list_head *hea
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
 #define list_for_each_safe(pos, n, head)                                                           \
 	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
+/*
+ * The entry loops walk the nodes and turn a node into its entry only once it is known
+ * not to be the head. The classic form (pos = list_entry(head), then test &pos->member
+ * against head) makes an entry pointer out of the head, which is no such entry: a
+ * member access through it is undefined behaviour, and UBSAN reports it (the head is
+ * rarely aligned as the entry type wants). After the loop pos means nothing (it is
+ * not the head's fake entry); the _safe form may delete pos in the body.
+ */
 #define list_for_each_entry(pos, head, member)                                                     \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member); &pos->member != (head);     \
-	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+	for (struct list_head *list_node_ = (head)->next;                                          \
+	     list_node_ != (head) &&                                                               \
+	     ((pos) = list_entry(list_node_, __typeof__(*(pos)), member), 1);                      \
+	     list_node_ = list_node_->next)
 #define list_for_each_entry_safe(pos, n, head, member)                                             \
-	for (pos = list_entry((head)->next, __typeof__(*pos), member),                             \
-	    n = list_entry(pos->member.next, __typeof__(*pos), member);                            \
-	     &pos->member != (head);                                                               \
-	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+	for (struct list_head *list_node_ = (head)->next, *list_next_ = list_node_->next;          \
+	     list_node_ != (head) && ((pos) = list_entry(list_node_, __typeof__(*(pos)), member),  \
+				     (n) = list_entry(list_next_, __typeof__(*(n)), member), 1);   \
+	     list_node_ = list_next_, list_next_ = list_node_->next)
 
 #endif

@@ -8,6 +8,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/stackprotector.h"
 #include "arch/x86_64/syscall.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/uaccess.h"
@@ -83,11 +84,14 @@ static void print_banner(void)
 	printk("A teaching kernel: mm versus active_mm, on real page tables.\n");
 }
 
+/* The first C code, called by boot/entry64.S. Built without the stack protector
+ * because it sets the canary (arch/x86_64/stackprotector.h); it never returns. */
 void kmain(u64 mbi_phys);
-void kmain(u64 mbi_phys)
+__no_stack_protector void kmain(u64 mbi_phys)
 {
 	int err;
 
+	boot_init_stack_canary();
 	serial_init();
 	gdt_init();
 	percpu_init(&boot_cpu_state, 0);

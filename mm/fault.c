@@ -80,15 +80,13 @@ static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 		return false;
 	/*
 	 * From kernel mode, only a missing page or a copy-on-write page is ours to fix.
-	 * An instruction fetch from a user page (SMEP) or, with SMAP on, a protection
-	 * fault outside a user-access window (EFLAGS.AC clear) is a kernel bug or a probe:
-	 * retrying it would fault forever. Without SMAP, stac() does not set AC, so a
-	 * copy_to_user onto a copy-on-write page arrives here with AC clear and must be
-	 * resolved (handle_mm_fault refuses the writes that can never succeed).
+	 * An instruction fetch from a user page (SMEP) is a kernel bug or a probe: retrying
+	 * it would fault forever. So is an access to a present user page outside a
+	 * user-access window (SMAP, EFLAGS.AC clear), but the caller has ruled that out
+	 * (smap_violation): AC means something only when SMAP is on, so it is not tested
+	 * here, or a copy_to_user into a COW page would fail on a CPU without SMAP.
 	 */
-	if (!trap_from_user(tf) &&
-	    ((tf->error_code & X86_PF_INSTR) ||
-	     ((tf->error_code & X86_PF_PROT) && smap_enabled && !(tf->rflags & X86_EFLAGS_AC))))
+	if (!trap_from_user(tf) && (tf->error_code & X86_PF_INSTR))
 		return false;
 	if (tf->rflags & X86_EFLAGS_IF)
 		local_irq_enable();

@@ -158,6 +158,15 @@ static void switch_fpu(struct task_struct *prev, struct task_struct *next)
 		fpu_restore(&next->fpu);
 }
 
+/* The same for the user's data segment selectors (arch/x86_64/segment.h). */
+static void switch_segments(struct task_struct *prev, struct task_struct *next)
+{
+	if (prev->user_fpu)
+		save_user_segments(&prev->thread.segs);
+	if (next->user_fpu)
+		load_user_segments(&next->thread.segs);
+}
+
 /*
  * context_switch - switch this CPU from prev to next. Called by __schedule with the
  * runqueue locked and interrupts off; finish_task_switch unlocks and re-enables them
@@ -174,6 +183,7 @@ __noinline void context_switch(struct rq *rq, struct task_struct *prev, struct t
 	trace_switched(record, next, rq);
 	this_cpu()->nr_switches++;
 	switch_fpu(prev, next);
+	switch_segments(prev, next);
 
 	prev = switch_to(prev, next);
 	/* Now on next's stack; prev is the task we really came from ("last"). */

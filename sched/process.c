@@ -47,6 +47,7 @@ long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *
 	child->brk = parent->brk;
 	child->mmap_base = parent->mmap_base;
 	fpu_save(&child->fpu); /* the parent's live registers are the child's too */
+	save_user_segments(&child->thread.segs); /* and so are its selectors */
 	child->user_fpu = true;
 
 	child_tf = task_pt_regs(child);

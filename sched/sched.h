@@ -15,6 +15,7 @@
 
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/segment.h"
 #include "kernel/atomic.h"
 #include "kernel/fault_inject.h"
 #include "kernel/list.h"
@@ -41,6 +42,10 @@ typedef int pid_t;
 
 struct thread_struct {
 	u64 sp; /* saved kernel stack pointer while switched out (switch_to) */
+	/* User %ds %es %fs %gs while switched out, if the task runs user code (user_fpu).
+	 * Written by context_switch as the task leaves the CPU, by its own execve, and by
+	 * fork before the child first runs: never while another CPU could load them. */
+	struct user_segments segs;
 };
 
 struct task_struct {
@@ -93,7 +98,8 @@ struct task_struct {
 	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
 	unsigned long mmap_base;      /* next address mmap tries (grows down) */
 
-	bool user_fpu;	      /* runs user code: its FPU state is saved and restored on switches */
+	bool user_fpu;	      /* runs user code: its FPU state and segment selectors (thread.segs)
+			       * are saved and restored on switches */
 	struct fpu_state fpu; /* user FPU/SSE registers while switched out */
 
 	/* Tests only: fail this task's Nth allocation (kernel/fault_inject.c). Zero in a

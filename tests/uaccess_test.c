@@ -224,6 +224,34 @@ KTEST(uaccess, copies_fault_in_demand_pages_and_respect_read_only)
 	KEXPECT_EQ(t, dst[0], X86_RET);
 }
 
+/*
+ * A copy into a copy-on-write page: after a fork (dup_mm) both address spaces map the
+ * page read-only, so copy_to_user faults in kernel mode and must break the COW as a user
+ * write would, leaving the other copy untouched. With or without SMAP: EFLAGS.AC is set
+ * around the copy only when SMAP exists (`make test QEMU_EXTRA='-cpu max,-smap'`).
+ */
+KTEST(uaccess, copy_to_user_breaks_copy_on_write)
+{
+	struct mm_struct *child;
+	u8 src[16], before[16];
+	phys_addr_t child_pa;
+	u64 child_flags;
+
+	fill_pattern(before, sizeof(before), 3);
+	memcpy(scratch_byte(SCRATCH_BASE), before, sizeof(before));
+	child = dup_mm(scratch.mm, "uaccess-child");
+	KASSERT_NOT_NULL(t, child);
+	fill_pattern(src, sizeof(src), 21);
+	KEXPECT_EQ(t, copy_to_user((void *)SCRATCH_BASE, src, sizeof(src)), 0ul);
+	KEXPECT_EQ(t, memcmp(scratch_byte(SCRATCH_BASE), src, sizeof(src)), 0);
+	KEXPECT_EQ(t, clear_user((void *)(SCRATCH_BASE + PAGE_SIZE), 8), 0ul);
+	if (translate(child, SCRATCH_BASE, &child_pa, &child_flags))
+		KEXPECT_EQ(t, memcmp(__va(child_pa), before, sizeof(before)), 0);
+	else
+		KEXPECT_FAIL(t, "the child lost its copy of 0x%lx", SCRATCH_BASE);
+	mmput(child);
+}
+
 /* A 16-byte copy from, to and clearing of addr must all be refused whole. */
 static void expect_copies_refused(struct ktest *t, unsigned long addr)
 {
@@ -375,13 +403,15 @@ KTEST(uaccess, protections_match_the_cpu)
 	u64 cr4 = read_cr4();
 
 	cpuid(0, 0, &max_leaf, &ebx, &ecx, &edx);
-	ebx = 0;
+	ebx = ecx = 0;
 	if (max_leaf >= CPUID_LEAF_STRUCT_EXT_FEATURES)
 		cpuid(CPUID_LEAF_STRUCT_EXT_FEATURES, 0, &max_leaf, &ebx, &ecx, &edx);
 	KEXPECT_EQ(t, smep_enabled, (ebx & CPUID_7_0_EBX_SMEP) != 0);
 	KEXPECT_EQ(t, smap_enabled, (ebx & CPUID_7_0_EBX_SMAP) != 0);
 	KEXPECT_EQ(t, (cr4 & CR4_SMEP) != 0, smep_enabled);
 	KEXPECT_EQ(t, (cr4 & CR4_SMAP) != 0, smap_enabled);
+	KEXPECT_EQ(t, umip_enabled, (ecx & CPUID_7_0_ECX_UMIP) != 0);
+	KEXPECT_EQ(t, (cr4 & CR4_UMIP) != 0, umip_enabled);
 	cpu_protection_init();
 	KEXPECT_EQ(t, read_cr4(), cr4);
 }

@@ -2,13 +2,16 @@
  * tests/user_mode_test.c - ring 3 without any loader: hand-assembled programs.
  *
  * A kernel thread builds an address space holding a few bytes of machine code and
- * execs into it (exec_prepared_mm + return_to_user), exactly as execve ends. The code
- * makes syscalls and exits; the test reads the exit status. This checks the SYSCALL
+ * execs into it (tests/user_mode_util.c), exactly as execve ends. The code makes
+ * syscalls and exits; the test reads the exit status. This checks the SYSCALL
  * entry, SYSRET/IRET return, the syscall table and the fault-kills-the-process path,
  * independently of the ELF loader and the user runtime.
  */
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/syscall.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
@@ -19,40 +22,7 @@
 #include "sched/process.h"
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
-
-#define CODE_VA 0x400000ul
-#define STACK_VA 0x7ff000ul /* one page of stack below 0x800000 */
-
-struct user_program {
-	const u8 *code;
-	size_t len;
-};
-
-static int run_program_thread(void *arg)
-{
-	const struct user_program *prog = arg;
-	struct mm_struct *mm = mm_alloc("handmade");
-	phys_addr_t pa;
-	u64 flags;
-
-	if (!mm || mm_map_anon(mm, CODE_VA, PAGE_SIZE, VM_READ | VM_EXEC) ||
-	    mm_add_vma(mm, STACK_VA, PAGE_SIZE, VM_READ | VM_WRITE) ||
-	    !translate(mm, CODE_VA, &pa, &flags))
-		return -ENOMEM;
-	memcpy(__va(pa), prog->code, prog->len);
-	exec_prepared_mm(mm, "handmade", CODE_VA, STACK_VA + PAGE_SIZE, CODE_VA + PAGE_SIZE,
-			 task_pt_regs(current));
-	return_to_user(task_pt_regs(current));
-}
-
-/* Run prog in ring 3 and return its wait status. */
-static int run_program(const u8 *code, size_t len)
-{
-	struct user_program prog = {code, len};
-	struct task_struct *task = kthread_run(run_program_thread, &prog, "handmade");
-
-	return task ? task_wait_exit(task) : -ENOMEM;
-}
+#include "tests/user_mode_util.h"
 
 /* mov $39,%eax; syscall (getpid); mov %eax,%edi; mov $60,%eax; syscall (exit) */
 static const u8 exit_with_pid[] = {0xb8, 39,   0,  0, 0, 0x0f, 0x05, 0x89,
@@ -60,7 +30,7 @@ static const u8 exit_with_pid[] = {0xb8, 39,   0,  0, 0, 0x0f, 0x05, 0x89,
 
 KTEST(user_mode, syscall_getpid_and_exit)
 {
-	int status = run_program(exit_with_pid, sizeof(exit_with_pid));
+	int status = run_user_code(exit_with_pid, sizeof(exit_with_pid));
 
 	/* The status holds the low byte of the pid the program got from getpid(). */
 	KEXPECT_GT(t, status, 0);
@@ -74,7 +44,8 @@ static const u8 exit_with_enosys[] = {0xb8, 0xe7, 0x03, 0,  0, 0x0f, 0x05, 0x89,
 
 KTEST(user_mode, unknown_syscall_returns_enosys)
 {
-	KEXPECT_EQ(t, run_program(exit_with_enosys, sizeof(exit_with_enosys)), W_EXITCODE(ENOSYS));
+	KEXPECT_EQ(t, run_user_code(exit_with_enosys, sizeof(exit_with_enosys)),
+		   W_EXITCODE(ENOSYS));
 }
 
 /* ud2 */
@@ -82,7 +53,7 @@ static const u8 invalid_opcode[] = {0x0f, 0x0b};
 
 KTEST(user_mode, invalid_opcode_kills_with_sigill)
 {
-	KEXPECT_EQ(t, run_program(invalid_opcode, sizeof(invalid_opcode)), W_SIGNALED(SIGILL));
+	KEXPECT_EQ(t, run_user_code(invalid_opcode, sizeof(invalid_opcode)), W_SIGNALED(SIGILL));
 }
 
 /* hlt: privileged in ring 3, #GP */
@@ -90,7 +61,7 @@ static const u8 privileged[] = {0xf4};
 
 KTEST(user_mode, privileged_instruction_kills_with_sigsegv)
 {
-	KEXPECT_EQ(t, run_program(privileged, sizeof(privileged)), W_SIGNALED(SIGSEGV));
+	KEXPECT_EQ(t, run_user_code(privileged, sizeof(privileged)), W_SIGNALED(SIGSEGV));
 }
 
 KTEST(user_mode, kernel_survives_and_frees_everything)
@@ -102,9 +73,9 @@ KTEST(user_mode, kernel_survives_and_frees_everything)
 	free_before = nr_free_pages();
 	structs_before = mm_structs_in_use();
 	for (int i = 0; i < 20; i++) {
-		KEXPECT_EQ(t, run_program(invalid_opcode, sizeof(invalid_opcode)),
+		KEXPECT_EQ(t, run_user_code(invalid_opcode, sizeof(invalid_opcode)),
 			   W_SIGNALED(SIGILL));
-		KEXPECT_GT(t, run_program(exit_with_pid, sizeof(exit_with_pid)), 0);
+		KEXPECT_GT(t, run_user_code(exit_with_pid, sizeof(exit_with_pid)), 0);
 	}
 	settle_lazy_mm();
 	kmem_cache_shrink_all();
@@ -112,12 +83,98 @@ KTEST(user_mode, kernel_survives_and_frees_everything)
 	KEXPECT_EQ(t, nr_free_pages(), free_before);
 }
 
+/*
+ * UMIP: the instructions that read descriptor-table registers and the machine status
+ * word (kernel addresses, for sgdt and sidt) fault in ring 3: SIGSEGV. Each is
+ * followed by exit(0), what a CPU without UMIP would reach.
+ */
+#define EXIT_0                                                                                     \
+	0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 /* mov $60,%eax; xor %edi,%edi; syscall          \
+						   */
+static const u8 umip_sgdt[] = {0x0f, 0x01, 0x44, 0x24, 0xf0, EXIT_0}; /* sgdt -16(%rsp) */
+static const u8 umip_sidt[] = {0x0f, 0x01, 0x4c, 0x24, 0xf0, EXIT_0}; /* sidt -16(%rsp) */
+static const u8 umip_sldt[] = {0x0f, 0x00, 0xc0, EXIT_0};	      /* sldt %eax */
+static const u8 umip_smsw[] = {0x0f, 0x01, 0xe0, EXIT_0};	      /* smsw %eax */
+static const u8 umip_str[] = {0x0f, 0x00, 0xc8, EXIT_0};	      /* str %eax */
+
+KTEST(user_mode, umip_instructions_kill_with_sigsegv)
+{
+	static const struct {
+		const char *name;
+		const u8 *code;
+		size_t len;
+	} progs[] = {
+	    {"sgdt", umip_sgdt, sizeof(umip_sgdt)}, {"sidt", umip_sidt, sizeof(umip_sidt)},
+	    {"sldt", umip_sldt, sizeof(umip_sldt)}, {"smsw", umip_smsw, sizeof(umip_smsw)},
+	    {"str", umip_str, sizeof(umip_str)},
+	};
+
+	if (!umip_enabled)
+		KTEST_SKIP("the CPU has no UMIP");
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		int status = run_user_code(progs[i].code, progs[i].len);
+
+		if (status != W_SIGNALED(SIGSEGV))
+			KEXPECT_FAIL(t, "%s in ring 3: wait status 0x%x, want SIGSEGV",
+				     progs[i].name, status);
+	}
+}
+
+/* Exceptions get Linux's signals: #DB SIGTRAP, #MF and #XM SIGFPE. */
+KTEST(user_mode, exception_signals_are_linux_s)
+{
+	static const struct {
+		unsigned int vector;
+		int sig;
+	} want[] = {
+	    {X86_TRAP_DE, SIGFPE}, {X86_TRAP_DB, SIGTRAP}, {X86_TRAP_BP, SIGTRAP},
+	    {X86_TRAP_UD, SIGILL}, {X86_TRAP_GP, SIGSEGV}, {X86_TRAP_MF, SIGFPE},
+	    {X86_TRAP_XF, SIGFPE}, {X86_TRAP_SS, SIGSEGV},
+	};
+	const char *what;
+
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		int sig = user_exception_signal(want[i].vector, &what);
+
+		if (sig != want[i].sig)
+			KEXPECT_FAIL(t, "vector %u (%s): signal %d, want %d", want[i].vector, what,
+				     sig, want[i].sig);
+	}
+}
+
+USER_PROG(single_step);
+USER_PROG(single_step_over_syscall);
+USER_PROG(simd_divide_by_zero);
+USER_PROG(x87_divide_by_zero);
+
+KTEST(user_mode, single_step_kills_with_sigtrap)
+{
+	KEXPECT_EQ(t, run_user_prog(single_step), W_SIGNALED(SIGTRAP));
+	KEXPECT_EQ(t, run_user_prog(single_step_over_syscall), W_SIGNALED(SIGTRAP));
+}
+
+KTEST(user_mode, simd_exception_kills_with_sigfpe)
+{
+	int status = run_user_prog(simd_divide_by_zero);
+
+	if (status == W_EXITCODE(1))
+		KTEST_SKIP(
+		    "the CPU set MXCSR.ZE but raised no #XM (QEMU TCG has no SSE exceptions)");
+	KEXPECT_EQ(t, status, W_SIGNALED(SIGFPE));
+}
+
+KTEST(user_mode, x87_exception_kills_with_sigfpe)
+{
+	KASSERT_TRUE(t, read_cr0() & CR0_NE); /* else the error would go to an external pin */
+	KEXPECT_EQ(t, run_user_prog(x87_divide_by_zero), W_SIGNALED(SIGFPE));
+}
+
 /* movq $0, 0 : a NULL write */
 static const u8 null_write[] = {0x48, 0xc7, 0x04, 0x25, 0, 0, 0, 0, 0, 0, 0, 0};
 
 KTEST(user_mode, null_write_kills_with_sigsegv)
 {
-	KEXPECT_EQ(t, run_program(null_write, sizeof(null_write)), W_SIGNALED(SIGSEGV));
+	KEXPECT_EQ(t, run_user_code(null_write, sizeof(null_write)), W_SIGNALED(SIGSEGV));
 }
 
 /* push/pop through the demand-zero stack page, then exit(value popped + 1):
@@ -126,7 +183,7 @@ static const u8 stack_demand_page[] = {0x6a, 41, 0x5f, 0xff, 0xc7, 0xb8, 60, 0, 
 
 KTEST(user_mode, stack_page_arrives_on_demand)
 {
-	KEXPECT_EQ(t, run_program(stack_demand_page, sizeof(stack_demand_page)), W_EXITCODE(42));
+	KEXPECT_EQ(t, run_user_code(stack_demand_page, sizeof(stack_demand_page)), W_EXITCODE(42));
 }
 
 /* movabs $0xffffffff80100000,%rax; jmp *%rax : into the kernel half */
@@ -135,7 +192,7 @@ static const u8 jump_to_kernel[] = {0x48, 0xb8, 0x00, 0x00, 0x10, 0x80,
 
 KTEST(user_mode, jump_into_kernel_kills_with_sigsegv)
 {
-	KEXPECT_EQ(t, run_program(jump_to_kernel, sizeof(jump_to_kernel)), W_SIGNALED(SIGSEGV));
+	KEXPECT_EQ(t, run_user_code(jump_to_kernel, sizeof(jump_to_kernel)), W_SIGNALED(SIGSEGV));
 }
 
 /*
@@ -165,7 +222,7 @@ KTEST(user_mode, clone_vm_thread_shares_the_mm)
 	int shared_switches = 0;
 
 	switch_trace_start();
-	KEXPECT_EQ(t, run_program(clone_thread, sizeof(clone_thread)), W_EXITCODE(0));
+	KEXPECT_EQ(t, run_user_code(clone_thread, sizeof(clone_thread)), W_EXITCODE(0));
 	switch_trace_stop();
 	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
 	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
@@ -186,7 +243,7 @@ bool syscall_can_sysret(const struct trap_frame *tf);
 KTEST(user_mode, sysret_refused_for_unsafe_frames)
 {
 	struct trap_frame tf = {
-	    .cs = USER_CS, .ss = USER_DS, .rip = CODE_VA, .rflags = X86_EFLAGS_IF};
+	    .cs = USER_CS, .ss = USER_DS, .rip = HANDMADE_CODE_VA, .rflags = X86_EFLAGS_IF};
 
 	KEXPECT_TRUE(t, syscall_can_sysret(&tf));
 	tf.rip = 0x0000800000000000ull; /* first non-canonical address */
@@ -195,7 +252,7 @@ KTEST(user_mode, sysret_refused_for_unsafe_frames)
 	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
 	tf.rip = 0xffffffff80100000ull; /* kernel text */
 	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
-	tf.rip = CODE_VA;
+	tf.rip = HANDMADE_CODE_VA;
 	tf.rflags |= X86_EFLAGS_TF; /* single-stepping: IRET restores TF exactly */
 	KEXPECT_FALSE(t, syscall_can_sysret(&tf));
 }

@@ -125,6 +125,27 @@ UTEST(exit_status_keeps_low_byte)
 	UEXPECT_EXITED(status, 7);
 }
 
+/*
+ * The status lands in a page that is copy-on-write after the fork and that the parent
+ * does not touch again itself (a page of its own, unlike a stack variable whose page
+ * the call to wait4 writes first): the kernel's write must break the COW. Without SMAP
+ * this used to fail with -EFAULT and lose the status.
+ */
+static volatile int cow_status_page[PAGE_SIZE / sizeof(int)] __attribute__((aligned(PAGE_SIZE)));
+
+UTEST(wait4_writes_status_into_a_copy_on_write_page)
+{
+	pid_t pid;
+
+	cow_status_page[0] = -1; /* present and written before the fork */
+	pid = fork();
+	if (pid == 0)
+		exit(5);
+	UASSERT_GT(pid, 0);
+	UEXPECT_EQ(wait4(pid, (int *)cow_status_page, 0, NULL), pid);
+	UEXPECT_EXITED(cow_status_page[0], 5);
+}
+
 UTEST(wait_status_pointer_may_be_null)
 {
 	pid_t pid = fork();

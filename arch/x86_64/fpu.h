@@ -12,11 +12,15 @@
 #ifndef ARCH_X86_64_FPU_H
 #define ARCH_X86_64_FPU_H
 
-#include "kernel/types.h"
-
 #define FPU_STATE_SIZE 512     /* the FXSAVE area */
 #define X87_FCW_DEFAULT 0x037f /* FNINIT's control word: all exceptions masked, 64-bit */
+#define X87_FCW_ZM (1 << 2)    /* FCW: zero-divide exception masked */
 #define MXCSR_DEFAULT 0x1f80   /* reset MXCSR: all SIMD exceptions masked, round to nearest */
+#define MXCSR_ZM (1 << 9)      /* MXCSR: divide-by-zero exception masked */
+
+/* The rest is C only (the constants above serve tests/user_mode_progs.S too). */
+#ifndef __ASSEMBLER__
+#include "kernel/types.h"
 
 /*
  * The FXSAVE image in 64-bit mode (Intel SDM vol. 1, table 10-2), with Linux's field
@@ -61,4 +65,5 @@ void fpu_save(struct fpu_state *fpu);
 /* Load them from fpu (FXRSTOR64); fpu must come from fpu_save or fpu_init_state. */
 void fpu_restore(const struct fpu_state *fpu);
 
+#endif /* __ASSEMBLER__ */
 #endif

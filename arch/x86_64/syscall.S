@@ -17,6 +17,7 @@
  */
 #include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
+#include "kernel/uapi/errno.h"
 #include "generated/asm-offsets.h"
 
 #define SYSCALL_VECTOR_MARK 0x80 /* struct trap_frame.vector of a syscall frame */
@@ -49,6 +50,25 @@ entry_SYSCALL_64:
 	movq	40(%rsp), %rsp			/* the user stack */
 	swapgs					/* GS = the user's again */
 	sysretq
+
+/*
+ * entry_SYSCALL_compat_ignore - where SYSCALL from 32-bit compatibility mode lands
+ * (MSR_CSTAR). sublet runs no 32-bit programs: the ring-3 32-bit code segment exists
+ * only because STAR's layout puts it below the 64-bit one. But any process can far-jump
+ * into it, so this door must lead somewhere: it answers -ENOSYS, as Linux does without
+ * IA32_EMULATION.
+ *
+ * It touches neither the stack nor GS, because both are still the user's: RSP is
+ * whatever ring 3 left in it (a kernel address, even), and no swapgs has happened. That
+ * is safe only because nothing can interrupt these two instructions: SYSCALL_MASK
+ * cleared IF (no interrupt), TF (no single-step trap); NMI and #MC would run on their
+ * own IST stacks. SYSRETL goes back to compatibility mode (CS = USER32_CS) at ECX
+ * with RFLAGS from R11, exactly as SYSCALL left them.
+ */
+	.globl entry_SYSCALL_compat_ignore
+entry_SYSCALL_compat_ignore:
+	movl	$-ENOSYS, %eax			/* the result: no such system call */
+	sysretl					/* to ECX, in 32-bit mode, RFLAGS = R11 */
 
 /*
  * void return_to_user(struct trap_frame *tf) - leave the kernel through tf, which must

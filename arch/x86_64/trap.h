@@ -72,6 +72,9 @@ static inline bool trap_from_user(const struct trap_frame *tf)
 	return (tf->cs & 3) != 0;
 }
 
+/* The signal an exception in user mode kills with (Linux's choice: #DE SIGFPE, #DB and
+ * #BP SIGTRAP, #UD SIGILL, #MF and #XM SIGFPE, the rest SIGSEGV), and its description. */
+int user_exception_signal(unsigned int vector, const char **what);
 /* Print a fatal trap (name, error code, CR2/CR3, registers, backtrace) and panic. */
 void die(struct trap_frame *tf, const char *why) __attribute__((noreturn));
 /* Print every register of a frame, Linux-style. */

@@ -126,15 +126,24 @@ void die(struct trap_frame *tf, const char *why)
 bool fixup_exec_probe(struct trap_frame *tf);
 
 /* The signal Linux sends for an exception in user mode, and how it describes it. */
-static int user_exception_signal(unsigned int vector, const char **what)
+int user_exception_signal(unsigned int vector, const char **what)
 {
 	switch (vector) {
 	case X86_TRAP_DE:
 		*what = "trap divide error";
 		return SIGFPE;
+	case X86_TRAP_DB: /* single-step (TF) or a debug register hit */
+		*what = "trap debug";
+		return SIGTRAP;
 	case X86_TRAP_BP:
 		*what = "trap int3";
 		return SIGTRAP;
+	case X86_TRAP_MF: /* an unmasked x87 exception, reported at the next x87 insn */
+		*what = "fpu exception";
+		return SIGFPE;
+	case X86_TRAP_XF: /* an unmasked SSE exception (CR4.OSXMMEXCPT is set) */
+		*what = "simd exception";
+		return SIGFPE;
 	case X86_TRAP_UD:
 		*what = "trap invalid opcode";
 		return SIGILL;

@@ -10,13 +10,13 @@
  *                   unmapped (or non-canonical) user address resumes at a fixup that
  *                   reports how much was left, instead of reaching die().
  *
- * The hardware adds two more, turned on by cpu_protection_init(): SMEP (CR4.SMEP) makes
- * an instruction fetch from a user page in ring 0 fault, so a kernel bug cannot be made
- * to jump into code that user space wrote; SMAP (CR4.SMAP) makes any ring-0 data access
- * to a user page fault unless EFLAGS.AC is set. The copy routines set AC with stac just
- * around the copy and clear it with clac at once, so every other kernel access to user
- * memory, deliberate or a stray pointer, faults. stac and clac are #UD on a CPU without
- * SMAP, hence the smap_enabled test before each.
+ * The hardware adds two more, turned on by cpu_protection_init() (with UMIP, see there): SMEP
+ * (CR4.SMEP) makes an instruction fetch from a user page in ring 0 fault, so a kernel bug cannot be
+ * made to jump into code that user space wrote; SMAP (CR4.SMAP) makes any ring-0 data access to a
+ * user page fault unless EFLAGS.AC is set. The copy routines set AC with stac just around the copy
+ * and clear it with clac at once, so every other kernel access to user memory, deliberate or a
+ * stray pointer, faults. stac and clac are #UD on a CPU without SMAP, hence the smap_enabled test
+ * before each.
  *
  * The fault side lives in mm/fault.c and arch/x86_64/traps.c: a kernel-mode fault whose
  * RIP is in the table resumes at the fixup. Linux's arch/x86/lib/copy_user_64.S and
@@ -33,6 +33,7 @@
 
 bool smep_enabled; /* CR4.SMEP is set (on every CPU) */
 bool smap_enabled; /* CR4.SMAP is set: user access needs stac/clac */
+bool umip_enabled; /* CR4.UMIP is set: sgdt/sidt/sldt/smsw/str are #GP in ring 3 */
 
 /* Allow ring-0 data accesses to user pages (EFLAGS.AC = 1). */
 static __always_inline void stac(void)
@@ -176,26 +177,42 @@ bool smap_violation(const struct trap_frame *tf)
 	return !(tf->rflags & X86_EFLAGS_AC);
 }
 
-/* The CPUID.(EAX=07H,ECX=0):EBX feature bits, or 0 if the CPU has no leaf 7. */
-static u32 cpuid_7_0_ebx(void)
+/* The CPUID.(EAX=07H,ECX=0) feature bits in EBX and ECX, or 0 if the CPU has no leaf 7. */
+static void cpuid_7_0(u32 *ebx, u32 *ecx)
 {
-	u32 max_leaf, ebx, ecx, edx;
+	u32 max_leaf, edx;
 
-	cpuid(0, 0, &max_leaf, &ebx, &ecx, &edx);
+	cpuid(0, 0, &max_leaf, ebx, ecx, &edx);
+	*ebx = *ecx = 0;
 	if (max_leaf < CPUID_LEAF_STRUCT_EXT_FEATURES)
-		return 0;
-	cpuid(CPUID_LEAF_STRUCT_EXT_FEATURES, 0, &max_leaf, &ebx, &ecx, &edx);
-	return ebx;
+		return;
+	cpuid(CPUID_LEAF_STRUCT_EXT_FEATURES, 0, &max_leaf, ebx, ecx, &edx);
 }
 
+static const char *on_or_absent(bool has)
+{
+	return has ? "on" : "not available";
+}
+
+/*
+ * UMIP (CR4.UMIP) is the third protection turned on here: without it, ring 3 may run
+ * sgdt, sidt, sldt, smsw and str, which hand out the addresses of the GDT and IDT
+ * (kernel addresses: a gift to an attacker defeating address-space secrets). With it,
+ * they raise #GP and the process gets SIGSEGV.
+ */
 void cpu_protection_init(void)
 {
 	static bool reported;
-	u32 features = cpuid_7_0_ebx();
-	bool has_smep = features & CPUID_7_0_EBX_SMEP;
-	bool has_smap = features & CPUID_7_0_EBX_SMAP;
-	u64 cr4 = read_cr4();
-	u64 want = cr4 | (has_smep ? CR4_SMEP : 0) | (has_smap ? CR4_SMAP : 0);
+	u32 ebx, ecx;
+	bool has_smep, has_smap, has_umip;
+	u64 cr4 = read_cr4(), want;
+
+	cpuid_7_0(&ebx, &ecx);
+	has_smep = ebx & CPUID_7_0_EBX_SMEP;
+	has_smap = ebx & CPUID_7_0_EBX_SMAP;
+	has_umip = ecx & CPUID_7_0_ECX_UMIP;
+	want =
+	    cr4 | (has_smep ? CR4_SMEP : 0) | (has_smap ? CR4_SMAP : 0) | (has_umip ? CR4_UMIP : 0);
 
 	/* Clear AC before SMAP takes effect, so no code runs with a stale "allowed". */
 	if (has_smap)
@@ -204,9 +221,10 @@ void cpu_protection_init(void)
 		write_cr4(want);
 	smep_enabled = has_smep;
 	smap_enabled = has_smap;
+	umip_enabled = has_umip;
 	if (reported)
 		return;
 	reported = true;
-	printk("cpu: SMEP %s, SMAP %s\n", has_smep ? "on" : "not available",
-	       has_smap ? "on" : "not available");
+	printk("cpu: SMEP %s, SMAP %s, UMIP %s\n", on_or_absent(has_smep), on_or_absent(has_smap),
+	       on_or_absent(has_umip));
 }

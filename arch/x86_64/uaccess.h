@@ -67,11 +67,12 @@ void user_access_begin(void);
 void user_access_end(void);
 
 /*
- * Turn SMEP and SMAP on when the CPU has them (CPUID.(EAX=07H,ECX=0):EBX bits 7 and
- * 20), and set the two flags below. Safe to call again (per CPU, once at boot each).
+ * Turn SMEP, SMAP and UMIP on when the CPU has them (CPUID.(EAX=07H,ECX=0):EBX bits 7
+ * and 20, ECX bit 2), and set the three flags below. Safe to call again (per CPU, once
+ * at boot each).
  */
 void cpu_protection_init(void);
-extern bool smep_enabled, smap_enabled;
+extern bool smep_enabled, smap_enabled, umip_enabled;
 
 /*
  * smap_violation - did this kernel-mode #PF come from touching user memory outside a

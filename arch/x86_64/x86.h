@@ -30,6 +30,7 @@
 #define CR4_PGE (1 << 7)
 #define CR4_OSFXSR (1 << 9)
 #define CR4_OSXMMEXCPT (1 << 10)
+#define CR4_UMIP (1 << 11)
 #define CR4_FSGSBASE (1 << 16)
 #define CR4_PCIDE (1 << 17)
 #define CR4_OSXSAVE (1 << 18)
@@ -53,16 +54,21 @@
 #define EFER_NXE (1 << 11)
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083 /* SYSCALL's entry point from 32-bit compatibility mode */
 #define MSR_SYSCALL_MASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_IA32_APIC_BASE 0x1b
+#define MSR_IA32_SYSENTER_CS 0x174 /* 0: SYSENTER raises #GP */
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
 
 /* CPUID */
 #define CPUID_LEAF_STRUCT_EXT_FEATURES 0x7 /* subleaf 0: structured extended features */
 #define CPUID_7_0_EBX_SMEP (1 << 7)
 #define CPUID_7_0_EBX_SMAP (1 << 20)
+#define CPUID_7_0_ECX_UMIP (1 << 2)
 #define CPUID_EXT_LEAF_MAX 0x80000000
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EXT_EDX_NX (1 << 20)
@@ -79,6 +85,7 @@
 #define GDT_ENTRIES 8
 #define KERNEL_CS (GDT_ENTRY_KERNEL_CS * 8)
 #define KERNEL_DS (GDT_ENTRY_KERNEL_DS * 8)
+#define USER32_CS (GDT_ENTRY_USER32_CS * 8 + 3) /* compat mode: no syscalls, see syscall.S */
 #define USER_DS (GDT_ENTRY_USER_DS * 8 + 3)
 #define USER_CS (GDT_ENTRY_USER_CS * 8 + 3)
 #define TSS_SELECTOR (GDT_ENTRY_TSS * 8)
