@@ -62,6 +62,14 @@ u32 apic_id(void)
  * A spurious interrupt is the APIC withdrawing an interrupt it had begun to deliver. It
  * sets no in-service bit, so it must not be acknowledged (SDM 10.9): nothing to do.
  */
+void apic_send_nmi_to_self(void)
+{
+	apic_write(APIC_ICR_HIGH, apic_id() << APIC_ID_SHIFT);
+	apic_write(APIC_ICR_LOW, APIC_ICR_DELIVERY_NMI | APIC_ICR_LEVEL_ASSERT);
+	while (apic_read(APIC_ICR_LOW) & APIC_ICR_SEND_PENDING)
+		cpu_relax();
+}
+
 static bool spurious_interrupt(struct trap_frame *tf)
 {
 	return true;

@@ -29,10 +29,12 @@
 /* Register offsets in the xAPIC page (SDM table 10-1). */
 #define APIC_ID 0x020 /* local APIC ID, bits 31:24 */
 #define APIC_VERSION 0x030
-#define APIC_TPR 0x080 /* task priority: 0 accepts every vector */
-#define APIC_EOI 0x0b0 /* write 0: end of interrupt */
-#define APIC_SVR 0x0f0 /* spurious-interrupt vector register */
-#define APIC_ESR 0x280 /* error status */
+#define APIC_TPR 0x080	    /* task priority: 0 accepts every vector */
+#define APIC_EOI 0x0b0	    /* write 0: end of interrupt */
+#define APIC_SVR 0x0f0	    /* spurious-interrupt vector register */
+#define APIC_ESR 0x280	    /* error status */
+#define APIC_ICR_LOW 0x300  /* interrupt command: writing it sends the IPI */
+#define APIC_ICR_HIGH 0x310 /* interrupt command: destination APIC ID, bits 31:24 */
 #define APIC_LVT_TIMER 0x320
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
@@ -47,6 +49,11 @@
 #define APIC_VERSION_MASK 0xffu	  /* the version field of APIC_VERSION */
 
 /* LVT entries (SDM figure 10-8). */
+/* Interrupt command register, low half (SDM vol. 3, 11.6.1). */
+#define APIC_ICR_DELIVERY_NMI (4u << 8)
+#define APIC_ICR_SEND_PENDING (1u << 12) /* delivery status: not yet accepted */
+#define APIC_ICR_LEVEL_ASSERT (1u << 14)
+
 #define APIC_LVT_MASKED (1u << 16)
 #define APIC_LVT_TIMER_MODE_MASK (3u << 17)
 #define APIC_LVT_TIMER_ONESHOT (0u << 17)
@@ -82,6 +89,9 @@ void apic_write(u32 reg, u32 val);
 void apic_eoi(void);
 /* This CPU's local APIC ID. */
 u32 apic_id(void);
+/* Send this CPU an NMI through its own interrupt command register (tests of the NMI
+ * path). Touches no per-CPU data, so it may run with the user's GS base loaded. */
+void apic_send_nmi_to_self(void);
 
 /*
  * Measure the local APIC timer (divide-by-16) and the TSC against 10 ms PIT windows,

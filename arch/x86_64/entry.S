@@ -7,6 +7,15 @@
  * vector number; trap_common saves every general register, so the C handler sees (and
  * may change) the complete interrupted state. Coming from ring 3, swapgs switches GS to
  * the kernel's per-CPU area on the way in and back on the way out.
+ *
+ * The vectors with IST stacks of their own (NMI, #DF, #MC: see idt.c) take a "paranoid"
+ * path instead. They can arrive anywhere, even in ring 0 between a swapgs and the next
+ * instruction (the first instruction of the SYSCALL entry, or load_gs_index in
+ * segment.c), where the saved CS says "kernel" but the live GS base is the user's. So
+ * that path asks the CPU which base is live: MSR_GS_BASE holds a kernel-half address
+ * (negative as a signed number) exactly when the kernel's per-CPU base is loaded. That
+ * holds because user space cannot load a kernel-half GS base: CR4.FSGSBASE is off and
+ * no system call sets one. (Linux's paranoid_entry, without FSGSBASE.)
  */
 #include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
@@ -15,6 +24,17 @@
 /* Vectors for which the CPU pushes an error code (Intel SDM vol. 3, table 6-1). */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 			   (v) == 21 || (v) == 29 || (v) == 30)
+/* The vectors that run on an IST stack (idt.c): NMI (2), #DF (8) and #MC (18). */
+#define USES_IST(v) ((v) == 2 || (v) == 8 || (v) == 18)
+
+/* DF and AC as the kernel needs them, whatever the interrupted code had. */
+.macro CLEAR_ENTRY_FLAGS
+	cld				/* the C ABI expects DF clear */
+	cmpb	$0, smap_enabled(%rip)	/* EFLAGS.AC may be set (by user code, or a */
+	je	.Lac_clear_\@		/* user-access window): SMAP must not be off */
+	clac				/* in a handler. (clac is #UD without SMAP.) */
+.Lac_clear_\@:
+.endm
 
 	.text
 
@@ -24,15 +44,32 @@ trap_common:
 	testb	$3, TF_CS(%rsp)		/* from user mode? then take the kernel's GS */
 	jz	1f
 	swapgs
-1:	cld				/* the C ABI expects DF clear */
-	cmpb	$0, smap_enabled(%rip)	/* EFLAGS.AC may be set (by user code, or a */
-	je	3f			/* user-access window): SMAP must not be off */
-	clac				/* in a handler. (clac is #UD without SMAP.) */
-3:	movq	%rsp, %rdi		/* trap_dispatch(struct trap_frame *tf) */
+1:	CLEAR_ENTRY_FLAGS
+	movq	%rsp, %rdi		/* trap_dispatch(struct trap_frame *tf) */
 	call	trap_dispatch
 	.globl trap_return
 trap_return:				/* also where a new task's first return lands */
 	testb	$3, TF_CS(%rsp)
+	jz	2f
+	swapgs
+2:	POP_REGS
+	addq	$16, %rsp		/* drop vector and error code */
+	iretq
+
+/* void paranoid_common(void): the tail of the IST vectors' stubs (see the top). */
+paranoid_common:
+	PUSH_REGS
+	xorl	%ebx, %ebx		/* ebx: did we swapgs? (callee-saved across the call) */
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr				/* edx = the high half of the live GS base */
+	testl	%edx, %edx
+	js	1f			/* negative: already the kernel's per-CPU base */
+	swapgs
+	movl	$1, %ebx		/* swap the user's base back on the way out */
+1:	CLEAR_ENTRY_FLAGS
+	movq	%rsp, %rdi		/* trap_dispatch(struct trap_frame *tf) */
+	call	trap_dispatch
+	testl	%ebx, %ebx
 	jz	2f
 	swapgs
 2:	POP_REGS
@@ -48,7 +85,11 @@ trap_stub_\vec:
 	pushq	$0
 	.endif
 	pushq	$\vec
+	.if USES_IST(\vec)
+	jmp	paranoid_common
+	.else
 	jmp	trap_common
+	.endif
 .endm
 
 .set vec, 0

@@ -93,7 +93,6 @@ void set_kernel_stack(u64 rsp0)
 }
 
 /* Is addr inside one of the IST stacks? (for backtraces: see stacktrace.c) */
-bool addr_on_ist_stack(u64 addr);
 bool addr_on_ist_stack(u64 addr)
 {
 	return addr >= (u64)ist_stacks && addr < (u64)ist_stacks + sizeof(ist_stacks);

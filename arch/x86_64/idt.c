@@ -39,20 +39,6 @@ static void set_gate(unsigned int vector, u64 handler, u8 ist, u8 dpl_bits)
 	g->reserved = 0;
 }
 
-static u8 ist_for_vector(unsigned int vector)
-{
-	switch (vector) {
-	case X86_TRAP_DF:
-		return IST_DOUBLE_FAULT;
-	case X86_TRAP_NMI:
-		return IST_NMI;
-	case X86_TRAP_MC:
-		return IST_MACHINE_CHECK;
-	default:
-		return 0;
-	}
-}
-
 /* idt_init - fill and load the IDT (boot CPU; other CPUs just load it). */
 void idt_init(void)
 {
@@ -62,6 +48,6 @@ void idt_init(void)
 	} __packed ptr = {sizeof(idt) - 1, (u64)idt};
 
 	for (unsigned int v = 0; v < X86_NR_VECTORS; v++)
-		set_gate(v, trap_stubs[v], ist_for_vector(v), v == X86_TRAP_BP ? IDT_DPL3 : 0);
+		set_gate(v, trap_stubs[v], trap_ist(v), v == X86_TRAP_BP ? IDT_DPL3 : 0);
 	__asm__ __volatile__("lidt %0" : : "m"(ptr));
 }

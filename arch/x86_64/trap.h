@@ -8,6 +8,8 @@
 #ifndef ARCH_X86_64_TRAP_H
 #define ARCH_X86_64_TRAP_H
 
+#include "arch/x86_64/x86.h"
+#include "kernel/atomic.h"
 #include "kernel/types.h"
 
 struct trap_frame {
@@ -65,6 +67,35 @@ void pic_remap_and_mask(void);
 void set_trap_handler(unsigned int vector, trap_handler_t handler);
 trap_handler_t get_trap_handler(unsigned int vector);
 void set_kernel_stack(u64 rsp0);
+/* Is addr inside one of the IST stacks (gdt.c)? */
+bool addr_on_ist_stack(u64 addr);
+
+/*
+ * The IST stack a vector runs on (1..7), or 0 for the current kernel stack. #DF, NMI
+ * and #MC get their own (gdt.c), so they work even when the kernel stack is not usable,
+ * and entry.S takes its paranoid path for them.
+ */
+static inline unsigned int trap_ist(unsigned int vector)
+{
+	switch (vector) {
+	case X86_TRAP_DF:
+		return IST_DOUBLE_FAULT;
+	case X86_TRAP_NMI:
+		return IST_NMI;
+	case X86_TRAP_MC:
+		return IST_MACHINE_CHECK;
+	default:
+		return 0;
+	}
+}
+
+static inline bool trap_uses_ist(unsigned int vector)
+{
+	return trap_ist(vector) != 0;
+}
+
+/* NMIs no handler claimed: counted and ignored (traps.c). */
+extern atomic_t nmi_unknown_count;
 
 const char *trap_name(unsigned int vector);
 static inline bool trap_from_user(const struct trap_frame *tf)
