@@ -89,8 +89,6 @@ struct task_struct {
 	struct list_head sibling;   /* link in parent->children */
 	bool forked;	 /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
 	int kill_signal; /* nonzero: a fault killed it; exits with this signal */
-	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
-	unsigned long mmap_base;      /* next address mmap tries (grows down) */
 
 	bool user_fpu;	      /* runs user code: its FPU state is saved and restored on switches */
 	struct fpu_state fpu; /* user FPU/SSE registers while switched out */

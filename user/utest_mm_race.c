@@ -1,0 +1,150 @@
+/*
+ * user/utest_mm_race.c - two threads of one process changing and using one address space.
+ *
+ * Threads share their mm_struct, so one may unmap what the other is unmapping, or
+ * faulting in, at the same moment. The kernel serialises such changes with mm->mmap_lock
+ * (docs/memory-virtual.md, "The address-space lock"). Without it, both races below took
+ * the whole machine down (issue 8, finding 2):
+ *   - munmap(A, 8 GiB) in one thread while the other unmaps the page just above A: the
+ *     first walked the VMA list onto the VMA the second had freed (#GP on the poison);
+ *   - touching a mapping in one thread while the other unmaps it: the fault mapped a page
+ *     after its VMA had gone, and exit panicked "pages still mapped outside any VMA".
+ * Each test repeats its race for several rounds; a kernel without the lock panics, and
+ * this program's exit (exit_mmap checks every page is inside a VMA) is part of the test.
+ */
+#include "user/lib/errno.h"
+#include "user/lib/utest.h"
+
+UTEST_SUITE(utest_mm_race);
+
+#define THREAD_STACK_SIZE (64 * 1024)
+#define BIG_LEN (8ul << 30) /* 8 GiB, lazily mapped: no page is ever touched */
+#define SPLIT_ROUNDS 8
+#define TOUCH_PAGES 8192 /* 32 MiB: more than one time slice of faults */
+#define TOUCH_ROUNDS 60
+
+/* What a test and its thread share. */
+struct race {
+	volatile int stop;
+	volatile int started;
+	volatile int unmapping; /* the main thread is about to enter munmap */
+	unsigned char *volatile area;
+	unsigned long len;
+	volatile unsigned long pos; /* the offset the toucher is writing to */
+};
+
+static void *stack_alloc(void)
+{
+	void *stack = mmap(NULL, THREAD_STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return IS_ERR_VALUE(stack) ? NULL : stack;
+}
+
+static void *map_anon(void *addr, unsigned long len, int flags)
+{
+	void *p =
+	    mmap(addr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+
+	return IS_ERR_VALUE(p) ? NULL : p;
+}
+
+/* Wait until the main thread is inside munmap(A, 8 GiB), then unmap the page above A. */
+static int unmap_page_above(void *arg)
+{
+	struct race *r = arg;
+
+	while (!r->unmapping)
+		sched_yield();
+	return munmap(r->area + r->len, PAGE_SIZE) ? 1 : 0;
+}
+
+UTEST(munmap_races_munmap_of_the_page_above)
+{
+	void *stack = stack_alloc();
+	struct race r = {0};
+
+	UASSERT_NOT_NULL(stack);
+	for (int round = 0; round < SPLIT_ROUNDS; round++) {
+		int status = -1;
+		pid_t tid;
+
+		/* Two VMAs: A (8 GiB, never touched) and the page just above it. */
+		r.len = BIG_LEN;
+		r.area = map_anon(NULL, BIG_LEN + PAGE_SIZE, 0);
+		UASSERT_NOT_NULL(r.area);
+		UASSERT_PTR_EQ(map_anon(r.area + BIG_LEN, PAGE_SIZE, MAP_FIXED), r.area + BIG_LEN);
+		r.unmapping = 0;
+		tid = thread_create(unmap_page_above, &r, stack, THREAD_STACK_SIZE);
+		UASSERT_GT(tid, 0);
+		r.unmapping = 1;
+		UEXPECT_EQ(munmap(r.area, BIG_LEN), 0);
+		UEXPECT_EQ(waitpid(tid, &status, 0), tid);
+		UEXPECT_EXITED(status, 0);
+	}
+	UEXPECT_EQ(munmap(stack, THREAD_STACK_SIZE), 0);
+}
+
+/* Write to every page of r->area in turn (each one a page fault) until told to stop. */
+static int touch_pages(void *arg)
+{
+	struct race *r = arg;
+
+	r->started = 1;
+	for (unsigned long off = 0; off < r->len && !r->stop; off += PAGE_SIZE) {
+		r->pos = off;
+		r->area[off] = 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the page at addr, mapped again, zero? A page that the racing fault installed after
+ * the munmap would still be there, outside any VMA, holding the toucher's byte.
+ */
+static int page_is_fresh(unsigned char *addr)
+{
+	unsigned char *again =
+	    mmap(addr, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	int fresh;
+
+	UASSERT_PTR_EQ(again, addr);
+	fresh = again[0] == 0;
+	UEXPECT_EQ(munmap(again, PAGE_SIZE), 0);
+	return fresh;
+}
+
+UTEST(fault_races_munmap_of_its_mapping)
+{
+	void *stack = stack_alloc();
+	struct race r = {0};
+	int stale_pages = 0;
+
+	UASSERT_NOT_NULL(stack);
+	for (int round = 0; round < TOUCH_ROUNDS; round++) {
+		int status = -1;
+		pid_t tid;
+
+		r.len = TOUCH_PAGES * PAGE_SIZE;
+		r.area = map_anon(NULL, r.len, 0);
+		UASSERT_NOT_NULL(r.area);
+		r.stop = 0;
+		r.started = 0;
+		tid = thread_create(touch_pages, &r, stack, THREAD_STACK_SIZE);
+		UASSERT_GT(tid, 0);
+		while (!r.started)
+			sched_yield(); /* the toucher runs until a tick preempts it, maybe mid-fault
+					*/
+		UEXPECT_EQ(munmap(r.area, r.len), 0);
+		r.stop = 1;
+		UEXPECT_EQ(waitpid(tid, &status, 0), tid);
+		/* The toucher may write once more after the munmap: that is its SIGSEGV. */
+		if (WIFSIGNALED(status))
+			UEXPECT_SIGNALED(status, SIGSEGV);
+		else
+			UEXPECT_EXITED(status, 0);
+		stale_pages += !page_is_fresh(r.area + r.pos);
+	}
+	UEXPECT_EQ(stale_pages, 0);
+	UEXPECT_EQ(munmap(stack, THREAD_STACK_SIZE), 0);
+}
