@@ -12,13 +12,15 @@
  * init_mm is visible in every address space at once, and no PML4 slot of the kernel half
  * is ever allocated or freed here. Kernel-half leaves are global and must be W^X.
  *
- * Locking: pgtable_lock serialises every change to any page table; one lock is plenty for
- * one CPU. Callers may hold mm->page_table_lock (which guards a user mm's VMA list,
- * mm/mmap.c); only the buddy allocator's lock is taken inside this one. translate() reads
- * without it, so it works anywhere, even in a fault taken inside a locked section; that is
- * safe because kernel-half tables are never freed and a user mm's tables are only freed
- * by free_user_page_tables() when nothing walks them any more.
- * See docs/memory.md, "Virtual memory".
+ * Locking: pgtable_lock serialises the allocation of tables and every single-page change
+ * here (kernel-half ones through init_mm included). For a user mm the caller also holds
+ * that mm's mmap_lock (mm/mm_types.h): for writing, or for reading plus page_table_lock
+ * (a fault); only the buddy allocator's lock is taken inside pgtable_lock. translate()
+ * reads without it, so it works anywhere, even in a fault taken inside a locked section;
+ * that is safe because kernel-half tables are never freed and a user mm's tables are only
+ * freed under its mmap_lock held for writing (walk_page_range, after munmap emptied them)
+ * or when nothing walks them any more (free_user_page_tables, at exit).
+ * See docs/memory-virtual.md, "Walking only what exists".
  */
 #include "mm/pgtable.h"
 #include "arch/x86_64/cpu.h"
