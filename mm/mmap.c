@@ -18,8 +18,10 @@
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "sched/sched.h"
 
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define SPURIOUS_FAULT_MARK 1ul /* in current->spurious_fault_page: pages are aligned */
 
 static pgprot_t vm_flags_to_prot(unsigned long vm_flags)
 {
@@ -354,6 +356,35 @@ static bool access_error(const struct vm_area_struct *vma, bool write, bool exec
 	return (write && !(vma->vm_flags & VM_WRITE)) || (exec && !(vma->vm_flags & VM_EXEC));
 }
 
+/*
+ * The page is present and allows the access, yet the CPU faulted. That is spurious if
+ * the fault used a stale TLB entry (from before another thread installed the page or
+ * made it writable): flushing the entry and retrying fixes it. But some faults on such a
+ * page can never be fixed by paging: an implicit supervisor-mode access from ring 3
+ * (QEMU's far return under SMAP: a user `lretq`), a protection-key or shadow-stack
+ * fault. Retrying those would loop for ever, so a fault is retried once: the same page
+ * faulting again straight after its retry gets -EFAULT (SIGSEGV), as in Linux.
+ */
+static int spurious_fault(struct mm_struct *mm, unsigned long va)
+{
+	unsigned long mark = va | SPURIOUS_FAULT_MARK;
+
+	if (current->spurious_fault_page == mark) {
+		current->spurious_fault_page = 0;
+		return -EFAULT;
+	}
+	current->spurious_fault_page = mark;
+	flush_tlb_page(mm, va);
+	return 0;
+}
+
+/* Resolve the fault and forget any spurious one: it was not followed by a repeat. */
+static int resolved(int err)
+{
+	current->spurious_fault_page = 0;
+	return err;
+}
+
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec)
 {
 	unsigned long va = ALIGN_DOWN(addr, PAGE_SIZE);
@@ -364,14 +395,14 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool e
 	mmap_assert_locked(mm);
 	vma = find_vma(mm, addr);
 	if (!vma || access_error(vma, write, exec))
-		return -EFAULT;
+		return resolved(-EFAULT);
 	if (!translate(mm, va, &pa, &flags))
-		return do_anonymous_page(mm, vma, va);
+		return resolved(do_anonymous_page(mm, vma, va));
 	if (write && (flags & _PAGE_COW))
-		return do_wp_page(mm, va);
+		return resolved(do_wp_page(mm, va));
 	if ((write && !(flags & _PAGE_RW)) || (exec && (flags & _PAGE_NX)))
-		return -EFAULT; /* retrying could never succeed */
-	return 0;		/* already fixed (a stale TLB entry, or another thread) */
+		return resolved(-EFAULT); /* retrying could never succeed */
+	return spurious_fault(mm, va);
 }
 
 /* ---- fork ------------------------------------------------------------------------------ */

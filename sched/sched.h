@@ -89,6 +89,9 @@ struct task_struct {
 	struct list_head sibling;   /* link in parent->children */
 	bool forked;	 /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
 	int kill_signal; /* nonzero: a fault killed it; exits with this signal */
+	/* mm/mmap.c: the page of the last fault retried as spurious, | 1 (0: none). Only the
+	 * task itself, in its page faults, touches it. */
+	unsigned long spurious_fault_page;
 
 	bool user_fpu;	      /* runs user code: its FPU state is saved and restored on switches */
 	struct fpu_state fpu; /* user FPU/SSE registers while switched out */

@@ -10,6 +10,7 @@
  * room is found again. docs/memory-virtual.md, "Walking only what exists".
  */
 #include "arch/x86_64/page.h"
+#include "kernel/errno.h"
 #include "mm/mm_struct.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
@@ -207,4 +208,33 @@ KTEST_DEATH(mm_mmap, find_vma_without_mmap_lock, "find_vma: death_mm's mmap_lock
 	struct mm_struct *mm = mm_alloc("death_mm");
 
 	find_vma(mm, HUGE_BASE);
+}
+
+/*
+ * A fault on a page that is present and allows the access is retried once (after a TLB
+ * flush: a stale entry was the only thing paging could fix); the same page faulting
+ * again straight away is -EFAULT, or an unfixable fault would loop for ever. Any other
+ * resolution in between starts the count again.
+ */
+KTEST(mm_mmap, spurious_fault_is_retried_once)
+{
+	struct slab_baseline b;
+	struct mm_struct *mm;
+	unsigned long va = HUGE_BASE, other = HUGE_BASE + PAGE_SIZE;
+
+	take_baseline(&b);
+	mm = mm_alloc("spurious");
+	KASSERT_NOT_NULL(t, mm);
+	KEXPECT_EQ(t, mm_add_vma(mm, va, 2 * PAGE_SIZE, VM_READ | VM_WRITE), 0);
+	KEXPECT_EQ(t, touch(mm, va), 0);       /* demand-zero: resolved */
+	KEXPECT_EQ(t, touch(mm, va), 0);       /* present and writable: retried */
+	KEXPECT_EQ(t, touch(mm, va), -EFAULT); /* the same again: never fixable */
+	KEXPECT_EQ(t, touch(mm, va), 0);       /* a new fault: retried once more */
+	KEXPECT_EQ(t, touch(mm, other), 0);    /* another page resolved in between */
+	KEXPECT_EQ(t, touch(mm, va), 0);
+	KEXPECT_EQ(t, current->spurious_fault_page, va | 1);
+	KEXPECT_EQ(t, touch(mm, other), 0); /* present: spurious for `other` now */
+	current->spurious_fault_page = 0;   /* the test thread's own faults start clean */
+	mmput(mm);
+	expect_baseline(t, &b);
 }
