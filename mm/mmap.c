@@ -310,36 +310,44 @@ static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma, u
 
 /*
  * A write to a copy-on-write page: give the faulting process its own copy, or the page
- * itself if nobody else maps it any more. As above, the copy is allocated first and the
- * PTE re-checked under page_table_lock: another thread may have broken it already.
+ * itself if nobody else maps it any more. Everything is decided under page_table_lock,
+ * looking at the PTE again (another thread may have broken it already). A copy is
+ * needed only while someone else shares the page; it is allocated with the lock dropped
+ * (the lock spins) and the check made again.
  */
 static int do_wp_page(struct mm_struct *mm, unsigned long va)
 {
-	struct page *copy = alloc_page(GFP_KERNEL), *old;
+	struct page *copy = NULL, *old;
 	unsigned long irq;
 	phys_addr_t pa;
 	pgprot_t prot;
 	u64 flags;
 
-	if (!copy)
-		return -ENOMEM;
-	irq = spin_lock_irqsave(&mm->page_table_lock);
-	if (!translate(mm, va, &pa, &flags) || !(flags & _PAGE_COW))
-		goto out; /* fixed meanwhile: the access is retried */
-	old = pfn_to_page(PFN_DOWN(pa));
-	prot = ((flags & PTE_FLAGS_MASK) & ~_PAGE_COW) | _PAGE_RW;
-	if (page_count(old) == 1) {
-		protect_page(mm, va, prot); /* the last user: keep the page */
-		goto out;
+	for (;;) {
+		irq = spin_lock_irqsave(&mm->page_table_lock);
+		if (!translate(mm, va, &pa, &flags) || !(flags & _PAGE_COW))
+			break; /* fixed meanwhile: the access is retried */
+		old = pfn_to_page(PFN_DOWN(pa));
+		prot = ((flags & PTE_FLAGS_MASK) & ~_PAGE_COW) | _PAGE_RW;
+		if (page_count(old) == 1) {
+			protect_page(mm, va, prot); /* the last user: keep the page */
+			break;
+		}
+		if (copy) {
+			memcpy(page_address(copy), page_address(old), PAGE_SIZE);
+			replace_page(mm, va, page_to_phys(copy), prot);
+			put_page(old);
+			copy = NULL;
+			break;
+		}
+		spin_unlock_irqrestore(&mm->page_table_lock, irq);
+		copy = alloc_page(GFP_KERNEL);
+		if (!copy)
+			return -ENOMEM;
 	}
-	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
-	replace_page(mm, va, page_to_phys(copy), prot);
-	put_page(old);
-	copy = NULL;
-out:
 	spin_unlock_irqrestore(&mm->page_table_lock, irq);
 	if (copy)
-		__free_pages(copy, 0);
+		__free_pages(copy, 0); /* not needed after all */
 	return 0;
 }
 

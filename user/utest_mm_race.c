@@ -8,7 +8,9 @@
  *   - munmap(A, 8 GiB) in one thread while the other unmaps the page just above A: the
  *     first walked the VMA list onto the VMA the second had freed (#GP on the poison);
  *   - touching a mapping in one thread while the other unmaps it: the fault mapped a page
- *     after its VMA had gone, and exit panicked "pages still mapped outside any VMA".
+ *     after its VMA had gone, and exit panicked "pages still mapped outside any VMA";
+ *   - two threads breaking copy-on-write on the same pages: both copied, one copy
+ *     replaced the other, and the shared page was freed twice ("put_page: double free").
  * Each test repeats its race for several rounds; a kernel without the lock panics, and
  * this program's exit (exit_mmap checks every page is inside a VMA) is part of the test.
  */
@@ -22,6 +24,9 @@ UTEST_SUITE(utest_mm_race);
 #define SPLIT_ROUNDS 8
 #define TOUCH_PAGES 8192 /* 32 MiB: more than one time slice of faults */
 #define TOUCH_ROUNDS 60
+#define COW_PAGES 2048 /* 8 MiB: more than one time slice of copy-on-write breaks */
+#define COW_ROUNDS 4
+#define CHILD_KEEPS_MS 600 /* the child holds the pages shared this long */
 
 /* What a test and its thread share. */
 struct race {
@@ -146,5 +151,66 @@ UTEST(fault_races_munmap_of_its_mapping)
 		stale_pages += !page_is_fresh(r.area + r.pos);
 	}
 	UEXPECT_EQ(stale_pages, 0);
+	UEXPECT_EQ(munmap(stack, THREAD_STACK_SIZE), 0);
+}
+
+/* Write byte `which` of every page: each first write breaks copy-on-write. */
+static void write_every_page(unsigned char *area, int which, unsigned char value)
+{
+	for (unsigned long i = 0; i < COW_PAGES; i++)
+		area[i * PAGE_SIZE + which] = value;
+}
+
+static int cow_writer(void *arg)
+{
+	write_every_page(arg, 0, 2);
+	return 0;
+}
+
+/* The forked child keeps the pages shared while the parent races, then checks them. */
+static int cow_child(unsigned char *area)
+{
+	sleep_ms(CHILD_KEEPS_MS);
+	for (unsigned long p = 0; p < COW_PAGES; p++) {
+		if (area[p * PAGE_SIZE] != 1 || area[p * PAGE_SIZE + 1] != 1)
+			return 1; /* the parent's writes leaked into our copy */
+	}
+	return 0;
+}
+
+/*
+ * Two threads write different bytes of the same copy-on-write pages at once, so both
+ * break the same pages side by side. Each break must see the other's: if both copied
+ * the page and one copy replaced the other, a write would be lost.
+ */
+UTEST(cow_breaks_race_between_threads)
+{
+	void *stack = stack_alloc();
+	unsigned long lost = 0;
+
+	UASSERT_NOT_NULL(stack);
+	for (int round = 0; round < COW_ROUNDS; round++) {
+		unsigned char *area = map_anon(NULL, COW_PAGES * PAGE_SIZE, 0);
+		int status = -1, child_status = -1;
+		pid_t tid, child;
+
+		UASSERT_NOT_NULL(area);
+		memset(area, 1, COW_PAGES * PAGE_SIZE);
+		child = fork();
+		if (child == 0)
+			exit(cow_child(area));
+		UASSERT_GT(child, 0);
+		tid = thread_create(cow_writer, area, stack, THREAD_STACK_SIZE);
+		UASSERT_GT(tid, 0);
+		write_every_page(area, 1, 3);
+		UEXPECT_EQ(waitpid(tid, &status, 0), tid);
+		UEXPECT_EXITED(status, 0);
+		for (unsigned long p = 0; p < COW_PAGES; p++)
+			lost += area[p * PAGE_SIZE] != 2 || area[p * PAGE_SIZE + 1] != 3;
+		UEXPECT_EQ(waitpid(child, &child_status, 0), child);
+		UEXPECT_EXITED(child_status, 0);
+		UEXPECT_EQ(munmap(area, COW_PAGES * PAGE_SIZE), 0);
+	}
+	UEXPECT_EQ(lost, 0);
 	UEXPECT_EQ(munmap(stack, THREAD_STACK_SIZE), 0);
 }
