@@ -51,6 +51,7 @@ struct mm_struct {
 	 * under pgtable_lock too (mm/pgtable.c), and freed only under mmap_lock for writing.
 	 */
 	pgd_t *pgd;
+	/* The two counts are atomic; no lock. */
 	atomic_t mm_users;	       /* real users: tasks with ->mm == this, plus mmget holders */
 	atomic_t mm_count;	       /* lazy users + explicit grabs + 1 while mm_users > 0 */
 	struct rw_semaphore mmap_lock; /* see above: VMAs, heap, mmap_base, user PTEs */
@@ -80,7 +81,7 @@ struct mm_struct {
 	 * in switch_mm before loading CR3 and clears it when it loads another mm. Atomic.
 	 */
 	unsigned long cpumask;
-	char name[MM_NAME_LEN]; /* for messages: "init_mm", a program name, a test's name */
+	char name[MM_NAME_LEN]; /* for messages (set once by mm_alloc): a program's name... */
 };
 
 /*
