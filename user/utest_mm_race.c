@@ -20,7 +20,8 @@
 UTEST_SUITE(utest_mm_race);
 
 #define THREAD_STACK_SIZE (64 * 1024)
-#define BIG_LEN (8ul << 30) /* 8 GiB, lazily mapped: no page is ever touched */
+#define BIG_LEN (8ul << 30)  /* 8 GiB, lazily mapped: no page is ever touched */
+#define MAP_NORESERVE 0x4000 /* Linux: do not count it against overcommit; sublet never does */
 #define SPLIT_ROUNDS 8
 #define TOUCH_PAGES 8192 /* 32 MiB: more than one time slice of faults */
 #define TOUCH_ROUNDS 60
@@ -76,7 +77,7 @@ UTEST(munmap_races_munmap_of_the_page_above)
 
 		/* Two VMAs: A (8 GiB, never touched) and the page just above it. */
 		r.len = BIG_LEN;
-		r.area = map_anon(NULL, BIG_LEN + PAGE_SIZE, 0);
+		r.area = map_anon(NULL, BIG_LEN + PAGE_SIZE, MAP_NORESERVE);
 		UASSERT_NOT_NULL(r.area);
 		UASSERT_PTR_EQ(map_anon(r.area + BIG_LEN, PAGE_SIZE, MAP_FIXED), r.area + BIG_LEN);
 		r.unmapping = 0;
