@@ -36,7 +36,6 @@ static int write_to_mm(struct mm_struct *mm, unsigned long va, const void *src, 
 		size_t chunk = len < in_page ? len : in_page;
 		phys_addr_t pa;
 		u64 flags;
-
 		int err = 0;
 
 		if (!translate(mm, va, &pa, &flags)) {
