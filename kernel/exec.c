@@ -36,9 +36,14 @@ static int write_to_mm(struct mm_struct *mm, unsigned long va, const void *src, 
 		size_t chunk = len < in_page ? len : in_page;
 		phys_addr_t pa;
 		u64 flags;
+		int err = 0;
 
-		if (!translate(mm, va, &pa, &flags) &&
-		    (handle_mm_fault(mm, va, true, false) || !translate(mm, va, &pa, &flags)))
+		if (!translate(mm, va, &pa, &flags)) {
+			mmap_read_lock(mm); /* the rule: faults hold it, even in a new mm */
+			err = handle_mm_fault(mm, va, true, false);
+			mmap_read_unlock(mm);
+		}
+		if (err || !translate(mm, va, &pa, &flags))
 			return -EFAULT;
 		memcpy(__va(pa), from, chunk);
 		va += chunk;
@@ -147,11 +152,11 @@ void exec_prepared_mm(struct mm_struct *mm, const char *name, u64 entry, u64 sp,
 {
 	struct task_struct *tsk = current;
 
+	mm->brk_start = mm->brk = end_of_data; /* mm is not shared yet: no lock needed */
+	mm->mmap_base = USER_MMAP_TOP;
 	exec_mmap(mm);
 	strlcpy(tsk->comm, name, sizeof(tsk->comm));
 	tsk->flags &= ~PF_KTHREAD;
-	tsk->brk_start = tsk->brk = end_of_data;
-	tsk->mmap_base = USER_MMAP_TOP;
 	fpu_init_state(&tsk->fpu);
 	fpu_restore(&tsk->fpu);
 	reset_user_segments(&tsk->thread.segs);

@@ -89,6 +89,11 @@ static inline void list_move_tail(struct list_head *entry, struct list_head *hea
 	     list_node_ != (head) &&                                                               \
 	     ((pos) = list_entry(list_node_, __typeof__(*(pos)), member), 1);                      \
 	     list_node_ = list_node_->next)
+#define list_for_each_entry_reverse(pos, head, member)                                             \
+	for (struct list_head *list_node_ = (head)->prev;                                          \
+	     list_node_ != (head) &&                                                               \
+	     ((pos) = list_entry(list_node_, __typeof__(*(pos)), member), 1);                      \
+	     list_node_ = list_node_->prev)
 #define list_for_each_entry_safe(pos, n, head, member)                                             \
 	for (struct list_head *list_node_ = (head)->next, *list_next_ = list_node_->next;          \
 	     list_node_ != (head) && ((pos) = list_entry(list_node_, __typeof__(*(pos)), member),  \

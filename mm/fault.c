@@ -74,6 +74,7 @@ static __noreturn void page_fault_oops(const struct trap_frame *tf, unsigned lon
 static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 {
 	bool write = tf->error_code & X86_PF_WRITE, exec = tf->error_code & X86_PF_INSTR;
+	struct mm_struct *mm = current->mm;
 	bool resolved;
 
 	if (tf->error_code & X86_PF_RSVD)
@@ -88,9 +89,18 @@ static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 	 */
 	if (!trap_from_user(tf) && (tf->error_code & X86_PF_INSTR))
 		return false;
-	if (tf->rflags & X86_EFLAGS_IF)
+	/*
+	 * mmap_lock may sleep, which needs interrupts on. A fault taken with them off (a
+	 * user copy in an interrupts-off section) only resolves if the lock is free now.
+	 */
+	if (tf->rflags & X86_EFLAGS_IF) {
 		local_irq_enable();
-	resolved = handle_mm_fault(current->mm, addr, write, exec) == 0;
+		mmap_read_lock(mm);
+	} else if (!mmap_read_trylock(mm)) {
+		return false;
+	}
+	resolved = handle_mm_fault(mm, addr, write, exec) == 0;
+	mmap_read_unlock(mm);
 	local_irq_disable();
 	return resolved;
 }

@@ -17,6 +17,7 @@ struct mm_struct init_mm = {
     .pgd = NULL, /* set by paging_init() before anything can use it */
     .mm_users = ATOMIC_INIT(2),
     .mm_count = ATOMIC_INIT(1),
+    .mmap_lock = RWSEM_INITIALIZER(init_mm.mmap_lock, "init_mm.mmap_lock"),
     .page_table_lock = SPINLOCK_INIT("init_mm.page_table_lock"),
     .mmap = LIST_HEAD_INIT(init_mm.mmap), /* no VMAs: the user half stays empty */
     .name = "init_mm",

@@ -39,6 +39,7 @@ struct mm_struct *mm_alloc(const char *name)
 		goto err_free_mm;
 	atomic_set(&mm->mm_users, 1);
 	atomic_set(&mm->mm_count, 1); /* shared by all real users */
+	init_rwsem(&mm->mmap_lock, "mm->mmap_lock");
 	spin_lock_init(&mm->page_table_lock, "mm->page_table_lock");
 	INIT_LIST_HEAD(&mm->mmap);
 	strlcpy(mm->name, name, sizeof(mm->name));

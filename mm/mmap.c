@@ -1,9 +1,13 @@
 /*
- * mm/mmap.c - user mappings (VMAs) of an address space, and tearing them down.
+ * mm/mmap.c - user mappings (VMAs) of an address space: adding, finding, removing them,
+ * finding free room, faulting pages in, copying an address space for fork, tearing it down.
  *
- * For now mappings are populated when they are made (every page allocated and mapped
- * at once): the scheduler issue's "real" tasks run in kernel mode and touch their user
- * half directly. The user-space issue adds demand paging and copy-on-write on top.
+ * Locking (mm/mm_types.h; docs/memory-virtual.md, "The address-space lock"): functions
+ * named do_* and find_vma, get_unmapped_area, handle_mm_fault expect the caller to hold
+ * mm->mmap_lock (for writing, except the fault and the lookups, which need it for reading
+ * at least); the mm_* entry points take it themselves. Every range operation walks only
+ * the page tables that exist (walk_page_range), so its cost follows the pages mapped, not
+ * the size of the range (docs/memory-virtual.md, "Walking only what exists").
  */
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/tlbflush.h"
@@ -14,6 +18,10 @@
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "sched/sched.h"
+
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define SPURIOUS_FAULT_MARK 1ul /* in current->spurious_fault_page: pages are aligned */
 
 static pgprot_t vm_flags_to_prot(unsigned long vm_flags)
 {
@@ -26,10 +34,17 @@ static pgprot_t vm_flags_to_prot(unsigned long vm_flags)
 	return prot;
 }
 
+static bool bad_user_range(unsigned long addr, unsigned long len)
+{
+	return !len || !IS_ALIGNED(addr, PAGE_SIZE) || !IS_ALIGNED(len, PAGE_SIZE) ||
+	       addr + len > TASK_SIZE || addr + len < addr;
+}
+
 bool mm_range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma;
 
+	mmap_assert_locked(mm);
 	list_for_each_entry(vma, &mm->mmap, vm_list) {
 		if (start < vma->vm_end && vma->vm_start < end)
 			return false;
@@ -48,17 +63,25 @@ static void insert_vma_sorted(struct mm_struct *mm, struct vm_area_struct *new)
 	list_add_tail(&new->vm_list, pos);
 }
 
-/* Unmap [start, end) of mm and free the frames (their last reference). */
+/* ---- removing pages ------------------------------------------------------------------ */
+
+/* pte_entry of a zap: unmap the page and drop the mapping's reference to its frame. */
+static int zap_pte(struct mm_struct *mm, unsigned long va, pte_t *pte, void *data)
+{
+	phys_addr_t pa = clear_pte_flush(mm, va, pte);
+
+	put_page(pfn_to_page(PFN_DOWN(pa)));
+	mm->nr_pages--;
+	return 0;
+}
+
+static const struct mm_walk_ops zap_ops = {.pte_entry = zap_pte, .free_empty_tables = true};
+
+/* Unmap [start, end) of mm, free the frames (their last reference) and the page tables
+ * left empty. mmap_lock held for writing. */
 static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		phys_addr_t pa = unmap_page(mm, va);
-
-		if (pa) {
-			put_page(pfn_to_page(PFN_DOWN(pa)));
-			mm->nr_pages--;
-		}
-	}
+	walk_page_range(mm, start, end, &zap_ops, NULL);
 }
 
 static int populate_range(struct mm_struct *mm, unsigned long start, unsigned long end,
@@ -80,91 +103,91 @@ static int populate_range(struct mm_struct *mm, unsigned long start, unsigned lo
 	return 0;
 }
 
-int mm_map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
+/* ---- adding and finding VMAs ----------------------------------------------------------- */
+
+int do_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
 {
-	unsigned long end = addr + len;
 	struct vm_area_struct *vma;
-	unsigned long flags;
-	int err;
 
-	if (!len || !IS_ALIGNED(addr, PAGE_SIZE) || !IS_ALIGNED(len, PAGE_SIZE) ||
-	    end > TASK_SIZE || end < addr)
+	mmap_assert_write_locked(mm);
+	if (bad_user_range(addr, len))
 		return -EINVAL;
-	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
-	if (!vma)
-		return -ENOMEM;
-	vma->vm_start = addr;
-	vma->vm_end = end;
-	vma->vm_flags = vm_flags;
-	vma->vm_mm = mm;
-
-	flags = spin_lock_irqsave(&mm->page_table_lock);
-	if (!mm_range_is_free(mm, addr, end)) {
-		spin_unlock_irqrestore(&mm->page_table_lock, flags);
-		kfree(vma);
-		return -EINVAL;
-	}
-	insert_vma_sorted(mm, vma);
-	spin_unlock_irqrestore(&mm->page_table_lock, flags);
-
-	err = populate_range(mm, addr, end, vm_flags_to_prot(vm_flags));
-	if (err)
-		zap_range(mm, addr, end); /* the VMA stays, empty: exit_mmap removes it */
-	return err;
-}
-
-void exit_mmap(struct mm_struct *mm)
-{
-	struct vm_area_struct *vma, *next;
-
-	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
-		zap_range(mm, vma->vm_start, vma->vm_end);
-		list_del(&vma->vm_list);
-		kfree(vma);
-	}
-	BUG_ON_MSG(mm->nr_pages, "exit_mmap(%s): %lu pages still mapped outside any VMA", mm->name,
-		   mm->nr_pages);
-	free_user_page_tables(mm);
-	flush_tlb_mm(mm); /* a lazy CPU may still have this PML4 loaded: the zombie case */
-}
-
-/* ---- demand paging, copy-on-write, fork --------------------------------------------- */
-
-int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
-{
-	unsigned long end = addr + len;
-	struct vm_area_struct *vma;
-	unsigned long flags;
-
-	if (!len || !IS_ALIGNED(addr, PAGE_SIZE) || !IS_ALIGNED(len, PAGE_SIZE) ||
-	    end > TASK_SIZE || end < addr)
+	if (!mm_range_is_free(mm, addr, addr + len))
 		return -EINVAL;
 	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
 	if (!vma)
 		return -ENOMEM;
 	*vma = (struct vm_area_struct){
-	    .vm_start = addr, .vm_end = end, .vm_flags = vm_flags, .vm_mm = mm};
-	flags = spin_lock_irqsave(&mm->page_table_lock);
-	if (!mm_range_is_free(mm, addr, end)) {
-		spin_unlock_irqrestore(&mm->page_table_lock, flags);
-		kfree(vma);
-		return -EINVAL;
-	}
+	    .vm_start = addr, .vm_end = addr + len, .vm_flags = vm_flags, .vm_mm = mm};
 	insert_vma_sorted(mm, vma);
-	spin_unlock_irqrestore(&mm->page_table_lock, flags);
 	return 0;
+}
+
+int mm_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
+{
+	int err;
+
+	mmap_write_lock(mm);
+	err = do_add_vma(mm, addr, len, vm_flags);
+	mmap_write_unlock(mm);
+	return err;
+}
+
+int mm_map_anon(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags)
+{
+	int err;
+
+	mmap_write_lock(mm);
+	err = do_add_vma(mm, addr, len, vm_flags);
+	if (!err) {
+		err = populate_range(mm, addr, addr + len, vm_flags_to_prot(vm_flags));
+		if (err)
+			zap_range(mm, addr,
+				  addr + len); /* the VMA stays, empty: exit_mmap removes it */
+	}
+	mmap_write_unlock(mm);
+	return err;
 }
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
 
+	mmap_assert_locked(mm);
 	list_for_each_entry(vma, &mm->mmap, vm_list) {
 		if (addr >= vma->vm_start && addr < vma->vm_end)
 			return vma;
 	}
 	return NULL;
 }
+
+/*
+ * get_unmapped_area - the highest free range of len bytes below mm->mmap_base and at or
+ * above MMAP_MIN_ADDR, or 0. One pass over the VMAs from the top down: between two
+ * neighbours is a gap; the first one (from the top) that is big enough wins. Each VMA is
+ * looked at once (mm->vmas_visited), so a search costs the number of mappings, whatever
+ * their sizes; holes that munmap left are found again.
+ */
+unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long gap_end = mm->mmap_base;
+	struct vm_area_struct *vma;
+
+	mmap_assert_write_locked(mm);
+	list_for_each_entry_reverse(vma, &mm->mmap, vm_list) {
+		mm->vmas_visited++;
+		if (vma->vm_start >= gap_end)
+			continue; /* above the search window (the stack, say) */
+		if (vma->vm_end <= gap_end && gap_end - vma->vm_end >= len)
+			return gap_end - len; /* the gap [vm_end, gap_end) holds it */
+		gap_end = vma->vm_start;
+	}
+	if (gap_end >= MMAP_MIN_ADDR && gap_end - MMAP_MIN_ADDR >= len)
+		return gap_end - len;
+	return 0;
+}
+
+/* ---- removing and resizing VMAs -------------------------------------------------------- */
 
 /* Split vma at addr (inside it): vma keeps [start, addr), a new VMA gets [addr, end). */
 static int split_vma(struct vm_area_struct *vma, unsigned long addr)
@@ -190,17 +213,20 @@ static int split_at(struct mm_struct *mm, unsigned long addr)
 	return split_vma(vma, addr);
 }
 
-int mm_unmap_range(struct mm_struct *mm, unsigned long addr, unsigned long len)
+int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
 	unsigned long end;
 	struct vm_area_struct *vma, *next;
 
+	mmap_assert_write_locked(mm);
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || addr + len > TASK_SIZE || addr + len < addr)
 		return -EINVAL;
 	end = ALIGN_UP(addr + len, PAGE_SIZE);
 	if (split_at(mm, addr) || split_at(mm, end))
 		return -ENOMEM;
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
+		if (vma->vm_start >= end)
+			break;
 		if (vma->vm_start >= addr && vma->vm_end <= end) {
 			zap_range(mm, vma->vm_start, vma->vm_end);
 			list_del(&vma->vm_list);
@@ -210,11 +236,22 @@ int mm_unmap_range(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	return 0;
 }
 
-int mm_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new_end)
+int mm_unmap_range(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	int err;
+
+	mmap_write_lock(mm);
+	err = do_munmap(mm, addr, len);
+	mmap_write_unlock(mm);
+	return err;
+}
+
+int do_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new_end)
 {
 	struct vm_area_struct *vma = find_vma(mm, old_end - 1);
 	struct vm_area_struct *after;
 
+	mmap_assert_write_locked(mm);
 	if (!vma || vma->vm_end != old_end || new_end <= vma->vm_start || new_end > TASK_SIZE)
 		return -EINVAL;
 	if (new_end < old_end) {
@@ -231,90 +268,234 @@ int mm_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new
 	return 0;
 }
 
-/* Give the faulting task its own copy of a copy-on-write page (or the page itself, if
- * no one else maps it any more). */
-static int break_cow(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgprot_t prot)
+int mm_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new_end)
 {
-	struct page *old = pfn_to_page(PFN_DOWN(pa));
-	struct page *copy;
+	int err;
 
-	prot = (prot & ~_PAGE_COW) | _PAGE_RW;
-	if (page_count(old) == 1)
-		return protect_page(mm, va, prot);
-	copy = alloc_page(GFP_KERNEL);
-	if (!copy)
+	mmap_write_lock(mm);
+	err = do_resize_vma(mm, old_end, new_end);
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/* ---- page faults ----------------------------------------------------------------------- */
+
+/*
+ * A first touch: a zeroed page. It is allocated before page_table_lock is taken (the lock
+ * spins); under the lock the PTE is checked again, because another thread of the process,
+ * faulting on the same page under its own read lock, may have installed one meanwhile.
+ */
+static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long va)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	unsigned long irq;
+	int err = 0;
+
+	if (!page)
 		return -ENOMEM;
-	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
-	unmap_page(mm, va);
-	if (map_page(mm, va, page_to_phys(copy), prot)) {
-		__free_pages(copy, 0);
-		return -ENOMEM;
+	irq = spin_lock_irqsave(&mm->page_table_lock);
+	if (!translate(mm, va, NULL, NULL)) {
+		err = map_page(mm, va, page_to_phys(page), vm_flags_to_prot(vma->vm_flags));
+		if (!err) {
+			mm->nr_pages++;
+			page = NULL;
+		}
 	}
-	put_page(old);
+	spin_unlock_irqrestore(&mm->page_table_lock, irq);
+	if (page)
+		__free_pages(page, 0); /* raced (another thread mapped it) or failed */
+	return err;
+}
+
+/*
+ * A write to a copy-on-write page: give the faulting process its own copy, or the page
+ * itself if nobody else maps it any more. Everything is decided under page_table_lock,
+ * looking at the PTE again (another thread may have broken it already). A copy is
+ * needed only while someone else shares the page; it is allocated with the lock dropped
+ * (the lock spins) and the check made again.
+ */
+static int do_wp_page(struct mm_struct *mm, unsigned long va)
+{
+	struct page *copy = NULL, *old;
+	unsigned long irq;
+	phys_addr_t pa;
+	pgprot_t prot;
+	u64 flags;
+
+	for (;;) {
+		irq = spin_lock_irqsave(&mm->page_table_lock);
+		if (!translate(mm, va, &pa, &flags) || !(flags & _PAGE_COW))
+			break; /* fixed meanwhile: the access is retried */
+		old = pfn_to_page(PFN_DOWN(pa));
+		prot = ((flags & PTE_FLAGS_MASK) & ~_PAGE_COW) | _PAGE_RW;
+		if (page_count(old) == 1) {
+			protect_page(mm, va, prot); /* the last user: keep the page */
+			break;
+		}
+		if (copy) {
+			memcpy(page_address(copy), page_address(old), PAGE_SIZE);
+			replace_page(mm, va, page_to_phys(copy), prot);
+			put_page(old);
+			copy = NULL;
+			break;
+		}
+		spin_unlock_irqrestore(&mm->page_table_lock, irq);
+		copy = alloc_page(GFP_KERNEL);
+		if (!copy)
+			return -ENOMEM;
+	}
+	spin_unlock_irqrestore(&mm->page_table_lock, irq);
+	if (copy)
+		__free_pages(copy, 0); /* not needed after all */
 	return 0;
+}
+
+/*
+ * May this access touch vma at all? As Linux: a PROT_NONE mapping allows nothing, a
+ * write needs VM_WRITE and an instruction fetch VM_EXEC. A read needs only some access
+ * right: on x86 every present user page is readable, so a write-only or execute-only
+ * mapping is readable too (Linux's rule as well).
+ */
+static bool access_error(const struct vm_area_struct *vma, bool write, bool exec)
+{
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return true;
+	return (write && !(vma->vm_flags & VM_WRITE)) || (exec && !(vma->vm_flags & VM_EXEC));
+}
+
+/*
+ * The page is present and allows the access, yet the CPU faulted. That is spurious if
+ * the fault used a stale TLB entry (from before another thread installed the page or
+ * made it writable): flushing the entry and retrying fixes it. But some faults on such a
+ * page can never be fixed by paging: an implicit supervisor-mode access from ring 3
+ * (QEMU's far return under SMAP: a user `lretq`), a protection-key or shadow-stack
+ * fault. Retrying those would loop for ever, so a fault is retried once: the same page
+ * faulting again straight after its retry gets -EFAULT (SIGSEGV), as in Linux.
+ */
+static int spurious_fault(struct mm_struct *mm, unsigned long va)
+{
+	unsigned long mark = va | SPURIOUS_FAULT_MARK;
+
+	if (current->spurious_fault_page == mark) {
+		current->spurious_fault_page = 0;
+		return -EFAULT;
+	}
+	current->spurious_fault_page = mark;
+	flush_tlb_page(mm, va);
+	return 0;
+}
+
+/* Resolve the fault and forget any spurious one: it was not followed by a repeat. */
+static int resolved(int err)
+{
+	current->spurious_fault_page = 0;
+	return err;
 }
 
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec)
 {
 	unsigned long va = ALIGN_DOWN(addr, PAGE_SIZE);
-	struct vm_area_struct *vma = find_vma(mm, addr);
+	struct vm_area_struct *vma;
 	phys_addr_t pa;
 	u64 flags;
-	int err;
 
-	if (!vma || (write && !(vma->vm_flags & VM_WRITE)) || (exec && !(vma->vm_flags & VM_EXEC)))
-		return -EFAULT;
-	if (translate(mm, va, &pa, &flags)) {
-		if (write && (flags & _PAGE_COW))
-			return break_cow(mm, va, pa, flags & PTE_FLAGS_MASK);
-		if ((write && !(flags & _PAGE_RW)) || (exec && (flags & _PAGE_NX)))
-			return -EFAULT; /* retrying could never succeed */
-		return 0;		/* already fixed (a stale TLB entry, or another thread) */
-	}
-	err = populate_range(mm, va, va + PAGE_SIZE, vm_flags_to_prot(vma->vm_flags));
-	return err;
+	mmap_assert_locked(mm);
+	vma = find_vma(mm, addr);
+	if (!vma || access_error(vma, write, exec))
+		return resolved(-EFAULT);
+	if (!translate(mm, va, &pa, &flags))
+		return resolved(do_anonymous_page(mm, vma, va));
+	if (write && (flags & _PAGE_COW))
+		return resolved(do_wp_page(mm, va));
+	if ((write && !(flags & _PAGE_RW)) || (exec && (flags & _PAGE_NX)))
+		return resolved(-EFAULT); /* retrying could never succeed */
+	return spurious_fault(mm, va);
 }
 
-/* Share [vma] copy-on-write between old and new: both map the page read-only. */
-static int share_vma_cow(struct mm_struct *old, struct mm_struct *new,
-			 const struct vm_area_struct *vma)
-{
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		pgprot_t prot;
-		phys_addr_t pa;
-		u64 flags;
+/* ---- fork ------------------------------------------------------------------------------ */
 
-		if (!translate(old, va, &pa, &flags))
-			continue;
-		prot = flags & PTE_FLAGS_MASK & ~(_PAGE_ACCESSED | _PAGE_DIRTY);
-		if (prot & (_PAGE_RW | _PAGE_COW)) {
-			prot = (prot & ~_PAGE_RW) | _PAGE_COW;
-			protect_page(old, va, prot);
-		}
-		if (map_page(new, va, pa, prot))
+/* pte_entry of fork: share the page with the child (data), both copy-on-write. */
+static int share_pte_cow(struct mm_struct *old, unsigned long va, pte_t *pte, void *data)
+{
+	struct mm_struct *new = data;
+	phys_addr_t pa = *pte & PTE_PFN_MASK;
+	pgprot_t prot = *pte & PTE_FLAGS_MASK & ~(_PAGE_ACCESSED | _PAGE_DIRTY);
+
+	if (prot & (_PAGE_RW | _PAGE_COW)) {
+		prot = (prot & ~_PAGE_RW) | _PAGE_COW;
+		protect_page(old, va, prot);
+	}
+	if (map_page(new, va, pa, prot))
+		return -ENOMEM;
+	get_page(pfn_to_page(PFN_DOWN(pa)));
+	new->nr_pages++;
+	return 0;
+}
+
+static const struct mm_walk_ops share_cow_ops = {.pte_entry = share_pte_cow};
+
+/* Copy the VMAs and share the pages of oldmm into mm. Both locked for writing. */
+static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *vma;
+
+	mm->brk_start = oldmm->brk_start;
+	mm->brk = oldmm->brk;
+	mm->mmap_base = oldmm->mmap_base;
+	list_for_each_entry(vma, &oldmm->mmap, vm_list) {
+		if (do_add_vma(mm, vma->vm_start, vma->vm_end - vma->vm_start, vma->vm_flags) ||
+		    walk_page_range(oldmm, vma->vm_start, vma->vm_end, &share_cow_ops, mm))
 			return -ENOMEM;
-		get_page(pfn_to_page(PFN_DOWN(pa)));
-		new->nr_pages++;
 	}
 	return 0;
 }
 
+/*
+ * oldmm is held for writing, as in Linux: its PTEs become read-only here, and a fault in
+ * another thread of the parent must not break copy-on-write (or install a page) halfway
+ * through the copy. The child's mm is new and private; its lock is taken for the rule.
+ */
 struct mm_struct *dup_mm(struct mm_struct *oldmm, const char *name)
 {
 	struct mm_struct *mm = mm_alloc(name);
-	struct vm_area_struct *vma;
+	int err;
 
 	if (!mm)
 		return NULL;
-	list_for_each_entry(vma, &oldmm->mmap, vm_list) {
-		if (mm_add_vma(mm, vma->vm_start, vma->vm_end - vma->vm_start, vma->vm_flags) ||
-		    share_vma_cow(oldmm, mm, vma))
-			goto err_put;
-	}
+	mmap_write_lock(oldmm);
+	mmap_write_lock(mm);
+	err = dup_mmap(mm, oldmm);
 	flush_tlb_mm(oldmm); /* the parent's pages just became read-only */
+	mmap_write_unlock(mm);
+	mmap_write_unlock(oldmm);
+	if (err) {
+		mmput(mm);
+		return NULL;
+	}
 	return mm;
+}
 
-err_put:
-	mmput(mm);
-	return NULL;
+/* ---- teardown -------------------------------------------------------------------------- */
+
+/*
+ * The last real user is gone (mm_users is 0), so nobody can hold or wait for mmap_lock:
+ * it is taken without sleeping, for the rule and the assertions below it.
+ */
+void exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *next;
+
+	BUG_ON_MSG(!down_write_trylock(&mm->mmap_lock),
+		   "exit_mmap(%s): mmap_lock is held, but the address space has no users left",
+		   mm->name);
+	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
+		zap_range(mm, vma->vm_start, vma->vm_end);
+		list_del(&vma->vm_list);
+		kfree(vma);
+	}
+	BUG_ON_MSG(mm->nr_pages, "exit_mmap(%s): %lu pages still mapped outside any VMA", mm->name,
+		   mm->nr_pages);
+	free_user_page_tables(mm);
+	flush_tlb_mm(mm); /* a lazy CPU may still have this PML4 loaded: the zombie case */
+	mmap_write_unlock(mm);
 }

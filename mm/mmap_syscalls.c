@@ -2,7 +2,9 @@
  * mm/mmap_syscalls.c - mmap, munmap and brk: anonymous memory for user programs.
  *
  * All three only change VMAs; pages arrive on first touch (handle_mm_fault in
- * mm/mmap.c, called from the page-fault handler), zeroed.
+ * mm/mmap.c, called from the page-fault handler), zeroed. Each holds the process's
+ * mmap_lock for writing from its first look at the address space to its last change, so
+ * what it checked still holds when it acts, whatever the process's other threads do.
  */
 #include "kernel/errno.h"
 #include "kernel/syscall_table.h"
@@ -22,25 +24,33 @@ static unsigned long prot_to_vm_flags(unsigned long prot)
 	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
 }
 
-/* Find room for len bytes below the process's mmap base, top-down. */
-static unsigned long pick_mmap_address(struct task_struct *tsk, unsigned long len)
+/*
+ * Where a mapping without MAP_FIXED goes: at the hint if it is page-aligned, not below
+ * MMAP_MIN_ADDR and free (as Linux), else the highest free range below mmap_base.
+ * mmap_lock held for writing.
+ */
+static unsigned long pick_mmap_address(struct mm_struct *mm, unsigned long hint, unsigned long len)
 {
-	unsigned long addr = tsk->mmap_base;
+	if (hint && IS_ALIGNED(hint, PAGE_SIZE) && hint >= MMAP_MIN_ADDR && hint + len > hint &&
+	    hint + len <= USER_MMAP_TOP && mm_range_is_free(mm, hint, hint + len))
+		return hint;
+	return get_unmapped_area(mm, len);
+}
 
-	while (addr >= len + PAGE_SIZE) {
-		addr -= len;
-		if (mm_range_is_free(tsk->mm, addr, addr + len)) {
-			tsk->mmap_base = addr;
-			return addr;
-		}
-	}
+/* mmap(MAP_FIXED): replace whatever is at [addr, addr + len). */
+static int check_fixed_address(unsigned long addr, unsigned long len)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + len > TASK_SIZE || addr + len < addr)
+		return -EINVAL;
+	if (addr < MMAP_MIN_ADDR)
+		return -EPERM; /* as Linux: below vm.mmap_min_addr */
 	return 0;
 }
 
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off, struct trap_frame *tf)
 {
-	struct task_struct *tsk = current;
+	struct mm_struct *mm = current->mm;
 	int err;
 
 	if (!len || (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
@@ -53,16 +63,20 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 		return -EINVAL; /* W^X for user memory too */
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (flags & MAP_FIXED) {
-		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr < PAGE_SIZE || addr + len > TASK_SIZE ||
-		    addr + len < addr)
-			return -EINVAL;
-		err = mm_unmap_range(tsk->mm, addr, len);
+		err = check_fixed_address(addr, len);
+		if (err)
+			return err;
+	}
+	mmap_write_lock(mm);
+	if (flags & MAP_FIXED) {
+		err = do_munmap(mm, addr, len);
 	} else {
-		addr = pick_mmap_address(tsk, len);
+		addr = pick_mmap_address(mm, addr, len);
 		err = addr ? 0 : -ENOMEM;
 	}
 	if (!err)
-		err = mm_add_vma(tsk->mm, addr, len, prot_to_vm_flags(prot));
+		err = do_add_vma(mm, addr, len, prot_to_vm_flags(prot));
+	mmap_write_unlock(mm);
 	return err ? err : (long)addr;
 }
 
@@ -72,29 +86,37 @@ long sys_munmap(unsigned long addr, unsigned long len, unsigned long a2, unsigne
 	return mm_unmap_range(current->mm, addr, len);
 }
 
+/* Move the break of mm to addr; the new break, or the old one if it cannot move. */
+static unsigned long mm_brk(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+	unsigned long new_end = ALIGN_UP(addr, PAGE_SIZE);
+	int err = 0;
+
+	if (addr < mm->brk_start || addr >= USER_MMAP_TOP)
+		return mm->brk;
+	if (new_end == old_end)
+		err = 0;
+	else if (old_end == mm->brk_start) /* no heap VMA yet */
+		err = do_add_vma(mm, old_end, new_end - old_end, VM_READ | VM_WRITE);
+	else if (new_end == mm->brk_start) /* shrinking to nothing */
+		err = do_munmap(mm, new_end, old_end - new_end);
+	else
+		err = do_resize_vma(mm, old_end, new_end);
+	if (!err)
+		mm->brk = addr;
+	return mm->brk;
+}
+
 /* brk: Linux's semantics: returns the new break, or the old one if it cannot move. */
 long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2, unsigned long a3,
 	     unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	struct task_struct *tsk = current;
-	unsigned long old_end = ALIGN_UP(tsk->brk, PAGE_SIZE);
-	unsigned long new_end = ALIGN_UP(addr, PAGE_SIZE);
-	int err = 0;
+	struct mm_struct *mm = current->mm;
+	unsigned long brk;
 
-	if (addr < tsk->brk_start || addr >= USER_MMAP_TOP)
-		return (long)tsk->brk;
-	if (new_end == old_end) {
-		tsk->brk = addr;
-		return (long)addr;
-	}
-	if (old_end == tsk->brk_start) /* no heap VMA yet */
-		err = mm_add_vma(tsk->mm, old_end, new_end - old_end, VM_READ | VM_WRITE);
-	else if (new_end == tsk->brk_start) /* shrinking to nothing */
-		err = mm_unmap_range(tsk->mm, new_end, old_end - new_end);
-	else
-		err = mm_resize_vma(tsk->mm, old_end, new_end);
-	if (err)
-		return (long)tsk->brk;
-	tsk->brk = addr;
-	return (long)addr;
+	mmap_write_lock(mm);
+	brk = mm_brk(mm, addr);
+	mmap_write_unlock(mm);
+	return (long)brk;
 }

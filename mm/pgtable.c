@@ -12,13 +12,15 @@
  * init_mm is visible in every address space at once, and no PML4 slot of the kernel half
  * is ever allocated or freed here. Kernel-half leaves are global and must be W^X.
  *
- * Locking: pgtable_lock serialises every change to any page table; one lock is plenty for
- * one CPU. Callers may hold mm->page_table_lock (which guards a user mm's VMA list,
- * mm/mmap.c); only the buddy allocator's lock is taken inside this one. translate() reads
- * without it, so it works anywhere, even in a fault taken inside a locked section; that is
- * safe because kernel-half tables are never freed and a user mm's tables are only freed
- * by free_user_page_tables() when nothing walks them any more.
- * See docs/memory.md, "Virtual memory".
+ * Locking: pgtable_lock serialises the allocation of tables and every single-page change
+ * here (kernel-half ones through init_mm included). For a user mm the caller also holds
+ * that mm's mmap_lock (mm/mm_types.h): for writing, or for reading plus page_table_lock
+ * (a fault); only the buddy allocator's lock is taken inside pgtable_lock. translate()
+ * reads without it, so it works anywhere, even in a fault taken inside a locked section;
+ * that is safe because kernel-half tables are never freed and a user mm's tables are only
+ * freed under its mmap_lock held for writing (walk_page_range, after munmap emptied them)
+ * or when nothing walks them any more (free_user_page_tables, at exit).
+ * See docs/memory-virtual.md, "Walking only what exists".
  */
 #include "mm/pgtable.h"
 #include "arch/x86_64/cpu.h"
@@ -31,6 +33,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "mm/mm_types.h"
+#include "mm/page.h"
 #include "mm/page_alloc.h"
 
 static DEFINE_SPINLOCK(pgtable_lock);
@@ -95,6 +98,8 @@ static int walk(struct mm_struct *mm, unsigned long va, bool alloc, pte_t **ptep
 			if (!page)
 				return -ENOMEM;
 			*entry = page_to_phys(page) | table_prot;
+			if (!is_kernel_addr(va))
+				mm->nr_pgtables++;
 		} else if (level > 0 && (*entry & _PAGE_PSE)) {
 			return -EEXIST;
 		}
@@ -293,19 +298,20 @@ void pgd_free(pgd_t *pgd)
 	free_pages((unsigned long)pgd, 0);
 }
 
-/* Free a table whose entries index at `shift`, and every table below it. Leaves (PT
- * entries, large pages) map frames the caller owns: those are not freed. */
-static void free_table_tree(u64 *table, unsigned int shift)
+/* Free a table of mm whose entries index at `shift`, and every table below it. Leaves
+ * (PT entries, large pages) map frames the caller owns: those are not freed. */
+static void free_table_tree(struct mm_struct *mm, u64 *table, unsigned int shift)
 {
 	if (shift > PAGE_SHIFT) {
 		for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
 			u64 entry = table[i];
 
 			if ((entry & _PAGE_PRESENT) && !(entry & _PAGE_PSE))
-				free_table_tree(entry_table(entry), shift - 9);
+				free_table_tree(mm, entry_table(entry), shift - 9);
 		}
 	}
 	free_pages((unsigned long)table, 0);
+	mm->nr_pgtables--;
 }
 
 /*
@@ -324,7 +330,152 @@ void free_user_page_tables(struct mm_struct *mm)
 			continue;
 		mm->pgd[i] = 0;
 		flush_tlb_mm(mm);
-		free_table_tree(entry_table(entry), PUD_SHIFT);
+		free_table_tree(mm, entry_table(entry), PUD_SHIFT);
+	}
+	BUG_ON_MSG(mm->nr_pgtables, "free_user_page_tables(%s): %lu table pages unaccounted for",
+		   mm->name, mm->nr_pgtables);
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+}
+
+/* ---- walking a range: only the tables that exist --------------------------------- */
+
+/* One walk_page_range: its callbacks, and the table pages it detached, to free. */
+struct range_walk {
+	struct mm_struct *mm;
+	const struct mm_walk_ops *ops;
+	void *data;
+	struct list_head freed_tables; /* struct page, through lru */
+};
+
+/* Are the entries of table outside the index range [first, last] all empty? */
+static bool table_empty_outside(struct mm_struct *mm, const u64 *table, unsigned int first,
+				unsigned int last)
+{
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+		if (i >= first && i <= last)
+			continue;
+		mm->pt_entries_visited++;
+		if (table[i] & _PAGE_PRESENT)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Unhook the (empty) table that *entry points to and queue its page: it is freed only
+ * after the TLB flush at the end of the walk (see walk_page_range).
+ */
+static void detach_table(struct range_walk *w, u64 *entry)
+{
+	struct page *page = virt_to_page(entry_table(*entry));
+	unsigned long irq = spin_lock_irqsave(&pgtable_lock);
+
+	*entry = 0;
+	w->mm->nr_pgtables--;
+	spin_unlock_irqrestore(&pgtable_lock, irq);
+	list_add(&page->lru, &w->freed_tables);
+}
+
+/*
+ * Walk the entries of table (at `level`, 0 = PML4) that overlap [start, end): absent
+ * entries are skipped whole, so a 512 GiB hole costs one read. *left_in_range is set if
+ * any entry in the range is still present afterwards (so the table cannot be freed).
+ */
+static int walk_level(struct range_walk *w, u64 *table, unsigned int level, unsigned long start,
+		      unsigned long end, bool *left_in_range)
+{
+	unsigned int shift = level_shift[level];
+	unsigned long size = 1ul << shift;
+	unsigned int first = table_index(start, shift), last = table_index(end - 1, shift);
+	unsigned long va = ALIGN_DOWN(start, size);
+	int err = 0;
+
+	*left_in_range = false;
+	for (unsigned int i = first; i <= last && !err; i++, va += size) {
+		u64 *entry = &table[i];
+		unsigned long lo = start > va ? start : va, hi = end < va + size ? end : va + size;
+		bool child_left;
+
+		w->mm->pt_entries_visited++;
+		if (!(*entry & _PAGE_PRESENT))
+			continue;
+		if (level == PT_LEVELS - 1) {
+			err = w->ops->pte_entry(w->mm, va, (pte_t *)entry, w->data);
+			*left_in_range |= *entry & _PAGE_PRESENT;
+			continue;
+		}
+		BUG_ON_MSG(*entry & _PAGE_PSE,
+			   "walk_page_range(%s): a large page at 0x%lx in the "
+			   "user half, which only ever holds 4 KiB pages",
+			   w->mm->name, va);
+		err = walk_level(w, entry_table(*entry), level + 1, lo, hi, &child_left);
+		if (!err && !child_left && w->ops->free_empty_tables &&
+		    table_empty_outside(w->mm, entry_table(*entry),
+					table_index(lo, level_shift[level + 1]),
+					table_index(hi - 1, level_shift[level + 1])))
+			detach_table(w, entry);
+		*left_in_range |= *entry & _PAGE_PRESENT;
+	}
+	return err;
+}
+
+/*
+ * The TLB rule for freed page tables: a CPU caches not only translations but also the
+ * upper-level entries it walked through (paging-structure caches, SDM 4.10.3), and may
+ * keep using such a cached entry after we cleared it in memory. If the table page it
+ * points to were freed and reused before the flush, the CPU could walk through the new
+ * contents as if they were page-table entries. So: clear the parent entries, flush every
+ * CPU that may have mm loaded, and only then give the pages back.
+ */
+int walk_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+		    const struct mm_walk_ops *ops, void *data)
+{
+	struct range_walk w = {.mm = mm, .ops = ops, .data = data};
+	struct page *page, *next;
+	bool left;
+	int err;
+
+	BUG_ON_MSG(!IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE) || start >= end ||
+		       end > TASK_SIZE,
+		   "walk_page_range(%s): bad user range 0x%lx-0x%lx", mm->name, start, end);
+	BUG_ON_MSG(!rwsem_is_write_owner(&mm->mmap_lock),
+		   "walk_page_range(%s) without mmap_lock held for writing", mm->name);
+	INIT_LIST_HEAD(&w.freed_tables);
+	err = walk_level(&w, mm->pgd, 0, start, end, &left);
+	if (list_empty(&w.freed_tables))
+		return err;
+	flush_tlb_mm(mm);
+	list_for_each_entry_safe(page, next, &w.freed_tables, lru) {
+		list_del(&page->lru);
+		__free_pages(page, 0);
+	}
+	return err;
+}
+
+phys_addr_t clear_pte_flush(struct mm_struct *mm, unsigned long va, pte_t *pte)
+{
+	phys_addr_t pa = *pte & PTE_PFN_MASK;
+
+	*pte = 0;
+	flush_tlb_page(mm, va);
+	return pa;
+}
+
+int replace_page(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgprot_t prot)
+{
+	unsigned long irq;
+	pte_t *pte;
+	int err = -ENOENT;
+	u64 flags;
+
+	check_change("replace_page", mm, va);
+	flags = leaf_flags("replace_page", va, prot);
+	irq = spin_lock_irqsave(&pgtable_lock);
+	if (!walk(mm, va, false, &pte) && (*pte & _PAGE_PRESENT)) {
+		*pte = pa | flags;
+		flush_tlb_page(mm, va);
+		err = 0;
 	}
 	spin_unlock_irqrestore(&pgtable_lock, irq);
+	return err;
 }

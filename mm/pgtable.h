@@ -29,6 +29,30 @@ bool translate(struct mm_struct *mm, unsigned long va, phys_addr_t *pa, u64 *fla
  * (or a large page maps va). */
 pte_t *walk_pte(struct mm_struct *mm, unsigned long va, bool alloc);
 
+/* Point the existing 4 KiB mapping of va at pa with leaf flags prot, in one step (a
+ * copy-on-write break); -ENOENT if va is not mapped. Flushes the TLB entry. */
+int replace_page(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgprot_t prot);
+
+/*
+ * walk_page_range - visit every present 4 KiB leaf of mm in [start, end) (page-aligned,
+ * user half), reading only the page tables that exist: an empty PML4, PDPT or PD entry
+ * skips its whole 512 GiB, 1 GiB or 2 MiB at once. Each table reached is read at most
+ * once, at most 512 entries (mm->pt_entries_visited counts them). pte_entry may clear
+ * the leaf (clear_pte_flush); a nonzero return stops the walk and is returned. With
+ * free_empty_tables, a PT/PD/PDPT left with no present entry is unhooked and freed
+ * after one TLB flush (the rule for freed tables, in pgtable.c). The caller holds
+ * mm->mmap_lock for writing.
+ */
+struct mm_walk_ops {
+	int (*pte_entry)(struct mm_struct *mm, unsigned long va, pte_t *pte, void *data);
+	bool free_empty_tables;
+};
+int walk_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+		    const struct mm_walk_ops *ops, void *data);
+/* Clear the leaf *pte of va (from a pte_entry callback) and flush it; the frame it
+ * mapped, which the caller now owns. */
+phys_addr_t clear_pte_flush(struct mm_struct *mm, unsigned long va, pte_t *pte);
+
 /* Allocate a PML4 with the kernel half copied from init_mm and an empty user half. */
 pgd_t *pgd_alloc(void);
 void pgd_free(pgd_t *pgd);

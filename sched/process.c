@@ -43,9 +43,6 @@ long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *
 	child->mm = child->active_mm = copy_mm(clone_flags, parent);
 	if (!child->mm)
 		goto err_free_task;
-	child->brk_start = parent->brk_start;
-	child->brk = parent->brk;
-	child->mmap_base = parent->mmap_base;
 	fpu_save(&child->fpu); /* the parent's live registers are the child's too */
 	save_user_segments(&child->thread.segs); /* and so are its selectors */
 	child->user_fpu = true;

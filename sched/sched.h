@@ -95,8 +95,9 @@ struct task_struct {
 	struct list_head sibling;   /* link in parent->children */
 	bool forked;	 /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
 	int kill_signal; /* nonzero: a fault killed it; exits with this signal */
-	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
-	unsigned long mmap_base;      /* next address mmap tries (grows down) */
+	/* mm/mmap.c: the page of the last fault retried as spurious, | 1 (0: none). Only the
+	 * task itself, in its page faults, touches it. */
+	unsigned long spurious_fault_page;
 
 	bool user_fpu;	      /* runs user code: its FPU state and segment selectors (thread.segs)
 			       * are saved and restored on switches */

@@ -247,12 +247,17 @@ static void expect_prot(struct ktest *t, struct mm_struct *mm, unsigned long sta
 static void expect_vma(struct ktest *t, struct mm_struct *mm, unsigned long start,
 		       unsigned long end, unsigned long vm_flags)
 {
-	struct vm_area_struct *vma = find_vma(mm, start);
+	struct vm_area_struct *vma, copy;
 
+	mmap_read_lock(mm);
+	vma = find_vma(mm, start);
+	if (vma)
+		copy = *vma;
+	mmap_read_unlock(mm);
 	KASSERT_NOT_NULL(t, vma);
-	KEXPECT_EQ(t, vma->vm_start, start);
-	KEXPECT_EQ(t, vma->vm_end, end);
-	KEXPECT_EQ(t, vma->vm_flags, vm_flags);
+	KEXPECT_EQ(t, copy.vm_start, start);
+	KEXPECT_EQ(t, copy.vm_end, end);
+	KEXPECT_EQ(t, copy.vm_flags, vm_flags);
 }
 
 KTEST(elf, load_maps_segments_with_their_permissions)

@@ -136,17 +136,28 @@ static int execve_attempt(void *arg)
 	return_to_user(tf);
 }
 
+/* The page fault handler's call: handle_mm_fault under the mmap lock, for reading. */
+static int fault_in(struct mm_struct *mm, unsigned long addr)
+{
+	int err;
+
+	mmap_read_lock(mm);
+	err = handle_mm_fault(mm, addr, true, false);
+	mmap_read_unlock(mm);
+	return err;
+}
+
 /* mmap one anonymous page and touch it (the demand-zero fault). */
 static int mmap_fault_attempt(void *arg)
 {
 	struct attempt *a = arg;
 	long addr;
 
-	current->mmap_base = USER_MMAP_TOP;
+	current->mm->mmap_base = USER_MMAP_TOP;
 	arm(a);
 	addr = sys_mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			(unsigned long)-1, 0, NULL);
-	a->result = addr < 0 ? addr : handle_mm_fault(current->mm, addr, true, false);
+	a->result = addr < 0 ? addr : fault_in(current->mm, addr);
 	disarm(a);
 	if (!a->result && !translate(current->mm, addr, NULL, NULL))
 		a->wrong = "the fault did not map the page";
@@ -166,7 +177,7 @@ static int cow_attempt(void *arg)
 		return 0;
 	}
 	arm(a);
-	a->result = handle_mm_fault(current->mm, DATA_VA, true, false);
+	a->result = fault_in(current->mm, DATA_VA);
 	disarm(a);
 	if (!a->result &&
 	    (!translate(current->mm, DATA_VA, &mine, &flags) ||
@@ -215,7 +226,7 @@ static int mmap_fixed_attempt(void *arg)
 	arm(a);
 	addr = sys_mmap(middle, PAGE_SIZE, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (unsigned long)-1, 0, NULL);
-	a->result = addr < 0 ? addr : handle_mm_fault(mm, middle, true, false);
+	a->result = addr < 0 ? addr : fault_in(mm, middle);
 	disarm(a);
 	if (!a->result && (addr != (long)middle || !page_holds(mm, middle, 0) ||
 			   !page_holds(mm, FIXED_VA, FIXED_FILL) ||

@@ -72,7 +72,7 @@ UTEST(brk_grows_with_zeroed_memory_and_shrinks)
 	memset(base, 0xa5, len);
 	UEXPECT_EQ(base[len - 1], 0xa5);
 
-	UEXPECT_PTR_EQ(brk(base), base); /* shrink: the pages go */
+	UEXPECT_PTR_EQ(brk(base), base);	     /* shrink: the pages go */
 	UEXPECT_PTR_EQ(brk(base + len), base + len); /* grow again: fresh zero pages */
 	UEXPECT_TRUE(all_zero(base, len, &bad));
 	UEXPECT_PTR_EQ(brk(cur), cur);
@@ -105,9 +105,9 @@ UTEST(brk_refuses_bad_breaks)
 	int on_stack = 0;
 	unsigned char *map = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
 
-	UEXPECT_PTR_EQ(brk((void *)0x10000), cur); /* below the program */
+	UEXPECT_PTR_EQ(brk((void *)0x10000), cur);  /* below the program */
 	UEXPECT_PTR_EQ(brk((void *)0x400000), cur); /* over the program's text */
-	UEXPECT_PTR_EQ(brk(&on_stack), cur); /* over the stack */
+	UEXPECT_PTR_EQ(brk(&on_stack), cur);	    /* over the stack */
 	UEXPECT_PTR_EQ(brk((void *)NON_CANONICAL), cur);
 	UEXPECT_PTR_EQ(brk((void *)KERNEL_DIRECT_MAP), cur);
 	UASSERT_FALSE(IS_ERR_VALUE(map));
@@ -230,13 +230,110 @@ UTEST(read_only_mapping_reads_zero_and_refuses_writes)
 	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0);
 }
 
+/*
+ * PROT_NONE allows no access at all: a read faults in the process, and the kernel's
+ * copy from such a page (write(2)) fails with -EFAULT, as on Linux. Nothing is mapped:
+ * on x86 a present user page is always readable, so the only way is no PTE.
+ */
+UTEST(prot_none_mapping_refuses_reads)
+{
+	unsigned char *p = map_anon(PAGE_SIZE, PROT_NONE);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	UEXPECT_SIGNALED(utest_run_child(peek, p), SIGSEGV);
+	UEXPECT_SIGNALED(utest_run_child(touch, p), SIGSEGV);
+	UEXPECT_EQ(write(1, p, 16), -EFAULT);
+	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0);
+}
+
+#define MMAP_MIN_ADDR 0x10000ul /* Linux's default vm.mmap_min_addr: 64 KiB */
+
+#define NR_GETUID 102 /* Linux's getuid; sublet has no users, so no such syscall */
+
+/*
+ * Linux lets a privileged process (CAP_SYS_RAWIO, e.g. root in a container) map below
+ * vm.mmap_min_addr, and that minimum is a setting; sublet has no privileges and a fixed
+ * 64 KiB. getuid tells the two apart when the tests run on a Linux host.
+ */
+static bool linux_host(void)
+{
+	return syscall6(NR_GETUID, 0, 0, 0, 0, 0, 0) != -ENOSYS;
+}
+
+/* Nothing may be mapped below 64 KiB: MAP_FIXED there is -EPERM (Linux's answer), a hint
+ * there is ignored. */
+UTEST(nothing_maps_below_64k)
+{
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	void *hinted = mmap((void *)PAGE_SIZE, PAGE_SIZE, rw, anon, -1, 0);
+
+	if (linux_host()) {
+		munmap(hinted, PAGE_SIZE);
+		USKIP("a Linux host: low mappings depend on its privileges and vm.mmap_min_addr");
+	}
+	UEXPECT_EQ((long)mmap((void *)PAGE_SIZE, PAGE_SIZE, rw, anon | MAP_FIXED, -1, 0), -EPERM);
+	UEXPECT_EQ(
+	    (long)mmap((void *)(MMAP_MIN_ADDR - PAGE_SIZE), PAGE_SIZE, rw, anon | MAP_FIXED, -1, 0),
+	    -EPERM);
+	UEXPECT_SIGNALED(utest_run_child(peek, (void *)PAGE_SIZE), SIGSEGV);
+	UASSERT_FALSE(IS_ERR_VALUE(hinted));
+	UEXPECT_GE((unsigned long)hinted, MMAP_MIN_ADDR);
+	UEXPECT_EQ(munmap(hinted, PAGE_SIZE), 0);
+}
+
+/* A free, valid hint is taken (as Linux); munmap'ed room is given out again. */
+UTEST(mmap_takes_a_free_hint_and_reuses_holes)
+{
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned char *p = mmap(NULL, 4 * PAGE_SIZE, rw, anon, -1, 0);
+	unsigned char *q;
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	UEXPECT_EQ(munmap(p, 4 * PAGE_SIZE), 0);
+	q = mmap(p + PAGE_SIZE, PAGE_SIZE, rw, anon, -1, 0);
+	UEXPECT_PTR_EQ(q, p + PAGE_SIZE);
+	UEXPECT_EQ(munmap(q, PAGE_SIZE), 0);
+	q = mmap(NULL, 4 * PAGE_SIZE, rw, anon, -1, 0); /* the same hole, from the top down */
+	UEXPECT_PTR_EQ(q, p);
+	UEXPECT_EQ(munmap(q, 4 * PAGE_SIZE), 0);
+}
+
+#define SPARSE_LEN (1ul << 46) /* 64 TiB, lazily mapped */
+#define MAP_NORESERVE 0x4000   /* Linux: do not count it against overcommit; sublet never does */
+
+static int touch_and_exit(void *arg)
+{
+	unsigned char *p = arg;
+
+	p[0] = 2; /* a copy-on-write break in the child */
+	p[SPARSE_LEN - PAGE_SIZE] = 3;
+	return p[0] == 2 ? 0 : 1;
+}
+
+/*
+ * A huge, mostly empty mapping costs what is in it: fork, exit and munmap walk only the
+ * page tables that exist (the kernel's mm_mmap suite checks the counters). Before, the
+ * child's exit and the munmap each visited all 2^34 pages: about 40 minutes.
+ */
+UTEST(huge_sparse_mapping_forks_exits_and_unmaps)
+{
+	unsigned char *p = mmap(NULL, SPARSE_LEN, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	p[0] = 1;
+	UEXPECT_EXITED(utest_run_child(touch_and_exit, p), 0);
+	UEXPECT_EQ(p[0], 1);
+	UEXPECT_EQ(munmap(p, SPARSE_LEN), 0);
+}
+
 UTEST(mmap_bad_arguments_are_einval)
 {
 	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
 
-	UEXPECT_EQ((long)mmap(NULL, 0, rw, anon, -1, 0), -EINVAL); /* empty */
+	UEXPECT_EQ((long)mmap(NULL, 0, rw, anon, -1, 0), -EINVAL);		    /* empty */
 	UEXPECT_EQ((long)mmap(NULL, PAGE_SIZE, rw, MAP_ANONYMOUS, -1, 0), -EINVAL); /* type */
-	UEXPECT_EQ((long)mmap(NULL, PAGE_SIZE, rw, anon, -1, 1), -EINVAL); /* offset */
+	UEXPECT_EQ((long)mmap(NULL, PAGE_SIZE, rw, anon, -1, 1), -EINVAL);	    /* offset */
 	UEXPECT_EQ((long)mmap((void *)0x10000123, PAGE_SIZE, rw, anon | MAP_FIXED, -1, 0),
 		   -EINVAL); /* a fixed address must be page-aligned */
 	UEXPECT_EQ(munmap((void *)0x10000123, PAGE_SIZE), -EINVAL);
@@ -262,36 +359,36 @@ static int xmm_survive_yields(unsigned int seed, unsigned int mxcsr)
 
 		for (int r = 0; r < 16; r++)
 			for (int w = 0; w < 4; w++)
-				in[r][w] = seed * 0x01000193u ^ round << 8 ^ (unsigned int)(r * 4 + w);
+				in[r][w] =
+				    seed * 0x01000193u ^ round << 8 ^ (unsigned int)(r * 4 + w);
 		__asm__ __volatile__(
-			"ldmxcsr %[mxcsr]\n\t"
-			"movdqa 0(%[in]), %%xmm0\n\t movdqa 16(%[in]), %%xmm1\n\t"
-			"movdqa 32(%[in]), %%xmm2\n\t movdqa 48(%[in]), %%xmm3\n\t"
-			"movdqa 64(%[in]), %%xmm4\n\t movdqa 80(%[in]), %%xmm5\n\t"
-			"movdqa 96(%[in]), %%xmm6\n\t movdqa 112(%[in]), %%xmm7\n\t"
-			"movdqa 128(%[in]), %%xmm8\n\t movdqa 144(%[in]), %%xmm9\n\t"
-			"movdqa 160(%[in]), %%xmm10\n\t movdqa 176(%[in]), %%xmm11\n\t"
-			"movdqa 192(%[in]), %%xmm12\n\t movdqa 208(%[in]), %%xmm13\n\t"
-			"movdqa 224(%[in]), %%xmm14\n\t movdqa 240(%[in]), %%xmm15\n\t"
-			"movl %[nr], %%eax\n\t"
-			"syscall\n\t"
-			"movdqa %%xmm0, 0(%[out])\n\t movdqa %%xmm1, 16(%[out])\n\t"
-			"movdqa %%xmm2, 32(%[out])\n\t movdqa %%xmm3, 48(%[out])\n\t"
-			"movdqa %%xmm4, 64(%[out])\n\t movdqa %%xmm5, 80(%[out])\n\t"
-			"movdqa %%xmm6, 96(%[out])\n\t movdqa %%xmm7, 112(%[out])\n\t"
-			"movdqa %%xmm8, 128(%[out])\n\t movdqa %%xmm9, 144(%[out])\n\t"
-			"movdqa %%xmm10, 160(%[out])\n\t movdqa %%xmm11, 176(%[out])\n\t"
-			"movdqa %%xmm12, 192(%[out])\n\t movdqa %%xmm13, 208(%[out])\n\t"
-			"movdqa %%xmm14, 224(%[out])\n\t movdqa %%xmm15, 240(%[out])\n\t"
-			"stmxcsr %[mxcsr_out]\n\t"
-			"ldmxcsr %[mxcsr_default]"
-			: [mxcsr_out] "=m"(mxcsr_out)
-			: [in] "r"(in), [out] "r"(out), [mxcsr] "m"(mxcsr),
-			  [mxcsr_default] "m"((unsigned int){ MXCSR_DEFAULT }),
-			  [nr] "i"(__NR_sched_yield)
-			: "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
-			  "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-			  "xmm13", "xmm14", "xmm15");
+		    "ldmxcsr %[mxcsr]\n\t"
+		    "movdqa 0(%[in]), %%xmm0\n\t movdqa 16(%[in]), %%xmm1\n\t"
+		    "movdqa 32(%[in]), %%xmm2\n\t movdqa 48(%[in]), %%xmm3\n\t"
+		    "movdqa 64(%[in]), %%xmm4\n\t movdqa 80(%[in]), %%xmm5\n\t"
+		    "movdqa 96(%[in]), %%xmm6\n\t movdqa 112(%[in]), %%xmm7\n\t"
+		    "movdqa 128(%[in]), %%xmm8\n\t movdqa 144(%[in]), %%xmm9\n\t"
+		    "movdqa 160(%[in]), %%xmm10\n\t movdqa 176(%[in]), %%xmm11\n\t"
+		    "movdqa 192(%[in]), %%xmm12\n\t movdqa 208(%[in]), %%xmm13\n\t"
+		    "movdqa 224(%[in]), %%xmm14\n\t movdqa 240(%[in]), %%xmm15\n\t"
+		    "movl %[nr], %%eax\n\t"
+		    "syscall\n\t"
+		    "movdqa %%xmm0, 0(%[out])\n\t movdqa %%xmm1, 16(%[out])\n\t"
+		    "movdqa %%xmm2, 32(%[out])\n\t movdqa %%xmm3, 48(%[out])\n\t"
+		    "movdqa %%xmm4, 64(%[out])\n\t movdqa %%xmm5, 80(%[out])\n\t"
+		    "movdqa %%xmm6, 96(%[out])\n\t movdqa %%xmm7, 112(%[out])\n\t"
+		    "movdqa %%xmm8, 128(%[out])\n\t movdqa %%xmm9, 144(%[out])\n\t"
+		    "movdqa %%xmm10, 160(%[out])\n\t movdqa %%xmm11, 176(%[out])\n\t"
+		    "movdqa %%xmm12, 192(%[out])\n\t movdqa %%xmm13, 208(%[out])\n\t"
+		    "movdqa %%xmm14, 224(%[out])\n\t movdqa %%xmm15, 240(%[out])\n\t"
+		    "stmxcsr %[mxcsr_out]\n\t"
+		    "ldmxcsr %[mxcsr_default]"
+		    : [mxcsr_out] "=m"(mxcsr_out)
+		    : [in] "r"(in), [out] "r"(out), [mxcsr] "m"(mxcsr),
+		      [mxcsr_default] "m"((unsigned int){MXCSR_DEFAULT}), [nr] "i"(__NR_sched_yield)
+		    : "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+		      "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",
+		      "xmm15");
 		if (memcmp(in, out, sizeof(in)) || mxcsr_out != mxcsr)
 			bad_rounds++;
 	}
