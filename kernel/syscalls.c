@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/syscall_table.h"
 #include "kernel/time.h"
+#include "mm/slab.h"
 #include "sched/process.h"
 
 #define WRITE_CHUNK 256
@@ -118,8 +119,20 @@ static long sys_wait4(unsigned long pid, unsigned long status_ptr, unsigned long
 	return ret;
 }
 
-/* Copy execve's argv (a NULL-terminated user array of user strings) into args. */
-static int copy_argv(unsigned long argv, char args[][EXECVE_ARG_MAX], const char **ptrs)
+/*
+ * execve's arguments, copied in from user space. Each call allocates its own: the copy
+ * lives across the whole exec, which may sleep or be preempted, so two execs (of two
+ * processes, or of two threads) must never share one (issue 8, finding 3: a static
+ * buffer let one process's fresh program start with another's arguments).
+ */
+struct execve_args {
+	char strings[EXECVE_MAX_ARGS][EXECVE_ARG_MAX];
+	const char *argv[EXECVE_MAX_ARGS];
+};
+
+/* Copy execve's argv (a NULL-terminated user array of user strings) into args; argc or
+ * -errno. */
+static int copy_argv(unsigned long argv, struct execve_args *args)
 {
 	int argc = 0;
 
@@ -135,28 +148,30 @@ static int copy_argv(unsigned long argv, char args[][EXECVE_ARG_MAX], const char
 			return argc;
 		if (argc == EXECVE_MAX_ARGS)
 			return -E2BIG;
-		len = strncpy_from_user(args[argc], (const char *)p, EXECVE_ARG_MAX);
+		len = strncpy_from_user(args->strings[argc], (const char *)p, EXECVE_ARG_MAX);
 		if (len < 0)
 			return len == -EFAULT ? -EFAULT : -E2BIG;
-		ptrs[argc] = args[argc];
+		args->argv[argc] = args->strings[argc];
 	}
 }
 
 static long sys_execve(unsigned long path, unsigned long argv, unsigned long envp, unsigned long a3,
 		       unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	static char args[EXECVE_MAX_ARGS][EXECVE_ARG_MAX]; /* too big for the stack */
-	const char *ptrs[EXECVE_MAX_ARGS];
 	char name[EXECVE_NAME_MAX];
 	long len = strncpy_from_user(name, (const char *)path, sizeof(name));
-	int argc;
+	struct execve_args *args;
+	int argc, ret;
 
 	if (len < 0)
 		return len;
-	argc = copy_argv(argv, args, ptrs); /* one CPU: args is not shared concurrently */
-	if (argc < 0)
-		return argc;
-	return do_execve(name, ptrs, argc, tf);
+	args = kmalloc(sizeof(*args), GFP_KERNEL); /* too big for the stack */
+	if (!args)
+		return -ENOMEM;
+	argc = copy_argv(argv, args);
+	ret = argc < 0 ? argc : do_execve(name, args->argv, argc, tf);
+	kfree(args); /* do_execve copied the strings onto the new stack */
+	return ret;
 }
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
