@@ -58,6 +58,29 @@ KTEST(user_process, thousand_fork_exit_cycles_leak_nothing)
 	KEXPECT_EQ(t, nr_free_pages(), free_before);
 }
 
+/* Thread groups ended every way (exit_group, the leader first, a fault) leave nothing. */
+KTEST(user_process, thread_group_cycles_leak_nothing)
+{
+	struct exec_request req = {{"threadloop", "60"}, 2};
+	struct boot_module_image image;
+	unsigned long free_before, structs_before, tasks_before;
+
+	KASSERT_EQ(t, module_find("threadloop", &image), 0);
+	settle_lazy_mm();
+	kmem_cache_shrink_all();
+	free_before = nr_free_pages();
+	structs_before = mm_structs_in_use();
+	tasks_before = tasks_in_use();
+
+	KEXPECT_EQ(t, run_module(&req), W_EXITCODE(0));
+
+	settle_lazy_mm();
+	kmem_cache_shrink_all();
+	KEXPECT_EQ(t, mm_structs_in_use(), structs_before);
+	KEXPECT_EQ(t, tasks_in_use(), tasks_before);
+	KEXPECT_EQ(t, nr_free_pages(), free_before);
+}
+
 /* A kernel thread yielding while processes fork and exit: it keeps borrowing their mms. */
 KTEST(user_process, kthreads_borrow_user_mms_lazily)
 {
