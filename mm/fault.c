@@ -20,10 +20,12 @@
 #include "arch/x86_64/stacktrace.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/mm.h"
 #include "mm/mm_struct.h"
+#include "mm/oom.h"
 #include "mm/vmalloc.h"
 #include "sched/process.h"
 
@@ -74,7 +76,7 @@ static __noreturn void page_fault_oops(const struct trap_frame *tf, unsigned lon
 static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 {
 	bool write = tf->error_code & X86_PF_WRITE, exec = tf->error_code & X86_PF_INSTR;
-	bool resolved;
+	int err;
 
 	if (tf->error_code & X86_PF_RSVD)
 		return false;
@@ -90,9 +92,12 @@ static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 		return false;
 	if (tf->rflags & X86_EFLAGS_IF)
 		local_irq_enable();
-	resolved = handle_mm_fault(current->mm, addr, write, exec) == 0;
+	err = handle_mm_fault(current->mm, addr, write, exec);
+	if (err == -ENOMEM && (tf->rflags & X86_EFLAGS_IF)) /* may sleep: kill for frames */
+		err = pagefault_out_of_memory(current->mm, addr, write, exec);
 	local_irq_disable();
-	return resolved;
+	/* -EINTR: the OOM killer chose us; back in user space we die of SIGKILL. */
+	return err == 0 || (err == -EINTR && trap_from_user(tf));
 }
 
 static bool page_fault_handler(struct trap_frame *tf)

@@ -9,6 +9,7 @@
  */
 #include "kernel/module.h"
 #include "mm/mm_struct.h"
+#include "mm/oom.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "sched/process.h"
@@ -73,6 +74,34 @@ KTEST(user_process, thread_group_cycles_leak_nothing)
 	tasks_before = tasks_in_use();
 
 	KEXPECT_EQ(t, run_module(&req), W_EXITCODE(0));
+
+	settle_lazy_mm();
+	kmem_cache_shrink_all();
+	KEXPECT_EQ(t, mm_structs_in_use(), structs_before);
+	KEXPECT_EQ(t, tasks_in_use(), tasks_before);
+	KEXPECT_EQ(t, nr_free_pages(), free_before);
+}
+
+/*
+ * A process that touches memory until none is left is killed by the OOM killer with
+ * SIGKILL (one kill, counted), the kernel goes on, and every frame comes back.
+ */
+KTEST(user_process, out_of_memory_kills_the_hog)
+{
+	struct exec_request req = {{"memhog"}, 1};
+	struct boot_module_image image;
+	unsigned long free_before, structs_before, tasks_before;
+	int kills_before = atomic_read(&oom_kills);
+
+	KASSERT_EQ(t, module_find("memhog", &image), 0);
+	settle_lazy_mm();
+	kmem_cache_shrink_all();
+	free_before = nr_free_pages();
+	structs_before = mm_structs_in_use();
+	tasks_before = tasks_in_use();
+
+	KEXPECT_EQ(t, run_module(&req), W_SIGNALED(SIGKILL));
+	KEXPECT_EQ(t, atomic_read(&oom_kills), kills_before + 1);
 
 	settle_lazy_mm();
 	kmem_cache_shrink_all();
