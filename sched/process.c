@@ -52,7 +52,7 @@ static int attach_child(struct task_struct *child, struct task_struct *parent,
 		spin_unlock_irqrestore(&process_lock, flags);
 		return 0;
 	}
-	if (leader->group_exit || fatal_signal_pending(parent)) {
+	if (leader->group_exit || leader->group_exec_task || fatal_signal_pending(parent)) {
 		spin_unlock_irqrestore(&process_lock, flags);
 		return -EINTR;
 	}
@@ -183,14 +183,24 @@ long do_wait(pid_t pid, int *status, bool nohang)
 	return reaped;
 }
 
-/* tsk, a thread that is not its group's leader, leaves the group (process_lock held).
- * Returns whether the group is now empty, its leader waiting to be reaped. */
+/*
+ * tsk, a thread that is not its group's leader, leaves the group (process_lock held).
+ * Returns whether the group is now empty, its leader waiting to be reaped. If a thread's
+ * execve took the group over, the last thread's code is the group's status. A thread
+ * whose execve waits for the others to go is woken when it is the last one.
+ */
 static bool leave_thread_group(struct task_struct *tsk)
 {
 	struct task_struct *leader = tsk->group_leader;
 
 	list_del_init(&tsk->thread_node);
-	return --leader->nr_threads == 0;
+	if (--leader->nr_threads == 1 && leader->group_exec_task)
+		wake_up_process(leader->group_exec_task);
+	if (leader->nr_threads)
+		return false;
+	if (leader->exec_took_over)
+		leader->exit_code = tsk->exit_code;
+	return true;
 }
 
 /* Orphan tsk's children (process_lock held): nobody will reap them, so an orphan drops
@@ -225,6 +235,8 @@ void exit_notify_parent(struct task_struct *tsk)
 		group_done = leave_thread_group(tsk);
 	else
 		group_done = --tsk->nr_threads == 0;
+	if (leader == tsk && tsk->nr_threads == 1 && tsk->group_exec_task)
+		wake_up_process(tsk->group_exec_task);
 	WRITE_ONCE(tsk->exited, true);
 	spin_unlock_irqrestore(&process_lock, flags);
 	if (orphan)

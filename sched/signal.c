@@ -8,7 +8,7 @@
  * task, in any context that may take a spinlock.
  */
 #include "sched/signal.h"
-#include "kernel/printk.h"
+#include "kernel/errno.h"
 #include "sched/process.h"
 #include "sched/task_internal.h"
 
@@ -74,5 +74,67 @@ bool kill_thread_group(struct task_struct *p, int sig)
 
 void fatal_signal_exit(void)
 {
+	struct task_struct *leader = current->group_leader;
+	unsigned long flags = spin_lock_irqsave(&process_lock);
+	bool by_exec =
+	    !leader->group_exit && leader->group_exec_task && leader->group_exec_task != current;
+
+	spin_unlock_irqrestore(&process_lock, flags);
+	if (by_exec)
+		do_exit(W_SIGNALED(SIGKILL)); /* a sibling execs: only we go */
 	do_group_exit(W_SIGNALED(SIGKILL));
+}
+
+/* Start de_thread: mark tsk as the group's exec task and kill the others. -EINTR if
+ * the group is dying or another thread's exec got there first (and kills us). */
+static int zap_other_threads(struct task_struct *tsk, struct task_struct *leader)
+{
+	unsigned long flags = spin_lock_irqsave(&process_lock);
+	struct task_struct *t;
+
+	if (leader->group_exit || leader->group_exec_task || fatal_signal_pending(tsk)) {
+		spin_unlock_irqrestore(&process_lock, flags);
+		return -EINTR;
+	}
+	leader->group_exec_task = tsk;
+	sigkill_thread(leader, tsk);
+	list_for_each_entry(t, &leader->thread_node, thread_node)
+		sigkill_thread(t, tsk);
+	spin_unlock_irqrestore(&process_lock, flags);
+	return 0;
+}
+
+/* Sleep until tsk is the last live thread of its group, or a fatal signal: exit_notify
+ * wakes the exec task when the count drops to one. */
+static int wait_other_threads_gone(struct task_struct *tsk, struct task_struct *leader)
+{
+	for (;;) {
+		tsk->state = TASK_KILLABLE;
+		smp_mb();
+		if (READ_ONCE(leader->nr_threads) == 1 || fatal_signal_pending(tsk))
+			break;
+		schedule();
+	}
+	tsk->state = TASK_RUNNING;
+	return fatal_signal_pending(tsk) ? -EINTR : 0;
+}
+
+int de_thread(void)
+{
+	struct task_struct *tsk = current, *leader = tsk->group_leader;
+	unsigned long flags;
+	int err;
+
+	if (READ_ONCE(leader->nr_threads) == 1)
+		return 0; /* alone: no thread can appear, only we could clone one */
+	err = zap_other_threads(tsk, leader);
+	if (err)
+		return err;
+	err = wait_other_threads_gone(tsk, leader);
+	flags = spin_lock_irqsave(&process_lock);
+	leader->group_exec_task = NULL;
+	if (!err && tsk != leader)
+		leader->exec_took_over = true;
+	spin_unlock_irqrestore(&process_lock, flags);
+	return err;
 }

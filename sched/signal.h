@@ -45,10 +45,15 @@ static inline bool fatal_signal_pending(const struct task_struct *task)
  *     exiting: asynchronous, returns at once; p may be any thread of the group. Returns
  *     false if the group was already exiting.
  * fatal_signal_exit - called where a task notices fatal_signal_pending(current): exit
- *     with its group's code.
+ *     with its group's code (or alone, if a sibling's execve is what kills it).
+ * de_thread - execve's step from a group with other threads (Linux's de_thread): kill
+ *     every other thread and wait, killably, until they are gone. 0, or -EINTR if the
+ *     group (or the caller) is being killed meanwhile. The caller keeps its thread id;
+ *     the group keeps its tgid.
  */
 void do_group_exit(int code) __noreturn;
 bool kill_thread_group(struct task_struct *p, int sig);
 void fatal_signal_exit(void) __noreturn;
+int de_thread(void);
 
 #endif

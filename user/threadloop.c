@@ -6,7 +6,7 @@
  * Each cycle forks a child process that starts THREADS threads (CLONE_THREAD), yielding
  * or sleeping in nanosleep; then, in turn, the leader ends the group with exit_group,
  * or exits alone and lets the threads follow one by one, or faults so that SIGSEGV
- * kills the group. The parent checks every
+ * kills the group, or execs forkloop (one cycle), which ends the threads first. The parent checks every
  * wait status. The kernel test (tests/user_process_test.c) runs this and then checks that
  * every task, mm and frame came back.
  */
@@ -20,7 +20,9 @@
 #define GROUP_CODE 3
 #define LEADER_CODE 4
 
-enum ending { END_EXIT_GROUP, END_LEADER_FIRST, END_FAULT, NR_ENDINGS };
+enum ending { END_EXIT_GROUP, END_LEADER_FIRST, END_FAULT, END_EXEC, NR_ENDINGS };
+
+#define EXEC_PROGRAM "forkloop" /* run for one cycle: exits 0 */
 
 static char stacks[THREADS][STACK_SIZE] __attribute__((aligned(16)));
 static volatile int started, release;
@@ -63,6 +65,12 @@ static void run_group(enum ending how)
 		exit(GROUP_CODE);
 	if (how == END_FAULT)
 		*(volatile int *)0 = 1; /* cppcheck-suppress nullPointer ; the fault is the point */
+	if (how == END_EXEC) {
+		char *argv[] = { EXEC_PROGRAM, "1", NULL };
+		char *envp[] = { NULL };
+
+		exit(-exec_program(EXEC_PROGRAM, argv, envp)); /* ends the threads first */
+	}
 	release = 1;
 	thread_exit(LEADER_CODE);
 }
@@ -73,6 +81,8 @@ static int status_ok(enum ending how, int status)
 		return WIFEXITED(status) && WEXITSTATUS(status) == GROUP_CODE;
 	if (how == END_LEADER_FIRST)
 		return WIFEXITED(status) && WEXITSTATUS(status) == LEADER_CODE;
+	if (how == END_EXEC)
+		return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
 }
 

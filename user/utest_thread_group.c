@@ -368,3 +368,85 @@ UTEST(a_thread_is_not_a_waitable_child)
 	UEXPECT_EQ(g->wait_ret, -ECHILD);
 	group_free(g);
 }
+
+#define EXEC_HELPER "utest_exec_child"
+#define EXEC_HELPER_MARKER "exec-marker" /* user/utest_exec_child.h */
+#define LEADER_EXEC_STATUS 9
+#define THREAD_EXEC_STATUS 11
+#define NUMBER_SIZE 16
+
+/* Exec the helper asking for status; it checks getpid() is still pid (our tgid). */
+static int exec_helper(int status)
+{
+	char status_text[NUMBER_SIZE], pid_text[NUMBER_SIZE];
+	char *argv[] = { EXEC_HELPER, status_text, pid_text, EXEC_HELPER_MARKER, NULL };
+	char *envp[] = { NULL };
+
+	snprintf(status_text, sizeof(status_text), "%d", status);
+	snprintf(pid_text, sizeof(pid_text), "%d", getpid());
+	return -exec_program(EXEC_HELPER, argv, envp);
+}
+
+/* P: two threads that would run for ever, then the leader execs. */
+static int leader_execs(void *arg)
+{
+	struct group *g = arg;
+
+	if (spawn(spin_forever, g, 1) < 0 || spawn(sleep_long, g, 2) < 0)
+		return 1;
+	spin_until(&g->ready, 2);
+	return exec_helper(LEADER_EXEC_STATUS);
+}
+
+/* execve ends every other thread (Linux's de_thread): the group is just the new
+ * program, which exits with the status asked for, and nobody is left running. */
+UTEST(exec_from_the_leader_ends_the_other_threads)
+{
+	struct group *g = group_alloc();
+	int status = -1;
+	pid_t p;
+
+	UASSERT_NOT_NULL(g);
+	p = start_process(leader_execs, g);
+	UASSERT_GT(p, 0);
+	UASSERT_EQ(reap_within_limit(p, &status), p);
+	UEXPECT_EXITED(status, LEADER_EXEC_STATUS);
+	UEXPECT_EQ(g->woke, 0);
+	group_free(g);
+}
+
+static int thread_execs(void *arg)
+{
+	struct group *g = arg;
+
+	spin_until(&g->ready, 2);
+	return exec_helper(THREAD_EXEC_STATUS);
+}
+
+/* P: a spinning thread and one that execs, while the leader sleeps. */
+static int thread_of_group_execs(void *arg)
+{
+	struct group *g = arg;
+
+	if (spawn(spin_forever, g, 1) < 0 || spawn(thread_execs, g, 2) < 0)
+		return 1;
+	__atomic_add_fetch(&g->ready, 1, __ATOMIC_SEQ_CST);
+	sleep_ms(1000 * 1000);
+	return 2;
+}
+
+/* From another thread: the leader and the rest die, the exec'ing thread runs the new
+ * program with the process's pid, and its exit status is the process's. */
+UTEST(exec_from_a_thread_takes_the_process_over)
+{
+	struct group *g = group_alloc();
+	int status = -1;
+	pid_t p;
+
+	UASSERT_NOT_NULL(g);
+	p = start_process(thread_of_group_execs, g);
+	UASSERT_GT(p, 0);
+	UASSERT_EQ(reap_within_limit(p, &status), p);
+	UEXPECT_EXITED(status, THREAD_EXEC_STATUS);
+	group_free(g);
+}
