@@ -139,11 +139,11 @@ static struct task_struct *find_zombie(struct task_struct *parent, pid_t pid, bo
 	return NULL;
 }
 
-/* The wait status of a reaped group: the group's code if it died as a whole, else the
- * leader's own. */
+/* The wait status of a reaped group: its group_exit_code, set by the group exit or by
+ * the last thread to go (group_exit_done). */
 static int group_wait_status(const struct task_struct *leader)
 {
-	return leader->group_exit ? leader->group_exit_code : leader->exit_code;
+	return leader->group_exit_code;
 }
 
 /*
@@ -184,22 +184,26 @@ long do_wait(pid_t pid, int *status, bool nohang)
 }
 
 /*
- * tsk, a thread that is not its group's leader, leaves the group (process_lock held).
- * Returns whether the group is now empty, its leader waiting to be reaped. If a thread's
- * execve took the group over, the last thread's code is the group's status. A thread
- * whose execve waits for the others to go is woken when it is the last one.
+ * tsk (the leader or not) stops counting as a live thread of its group (process_lock
+ * held). A thread whose execve waits for the others to go is woken when it is the last
+ * one. Returns whether the group is now empty, its leader waiting to be reaped: if it
+ * did not die as a whole, its status is then the code of this last thread (as Linux
+ * since 6.0, synchronize_group_exit: the leader may have exited long before).
  */
-static bool leave_thread_group(struct task_struct *tsk)
+static bool thread_group_exit_one(struct task_struct *tsk)
 {
 	struct task_struct *leader = tsk->group_leader;
 
-	list_del_init(&tsk->thread_node);
+	if (leader != tsk)
+		list_del_init(&tsk->thread_node);
 	if (--leader->nr_threads == 1 && leader->group_exec_task)
 		wake_up_process(leader->group_exec_task);
 	if (leader->nr_threads)
 		return false;
-	if (leader->exec_took_over)
-		leader->exit_code = tsk->exit_code;
+	if (!leader->group_exit) {
+		leader->group_exit = true;
+		leader->group_exit_code = tsk->exit_code;
+	}
 	return true;
 }
 
@@ -228,15 +232,10 @@ void exit_notify_parent(struct task_struct *tsk)
 {
 	struct task_struct *leader = tsk->group_leader;
 	unsigned long flags = spin_lock_irqsave(&process_lock);
-	bool orphan = tsk->forked && !tsk->parent, group_done = false;
+	bool orphan = tsk->forked && !tsk->parent, group_done;
 
 	orphan_children(tsk);
-	if (leader != tsk)
-		group_done = leave_thread_group(tsk);
-	else
-		group_done = --tsk->nr_threads == 0;
-	if (leader == tsk && tsk->nr_threads == 1 && tsk->group_exec_task)
-		wake_up_process(tsk->group_exec_task);
+	group_done = thread_group_exit_one(tsk);
 	WRITE_ONCE(tsk->exited, true);
 	spin_unlock_irqrestore(&process_lock, flags);
 	if (orphan)

@@ -62,10 +62,9 @@ struct task_struct {
 	 * pid). The rest is protected by process_lock. thread_node links every thread of
 	 * a group in a ring; the group's shared state lives in the leader (Linux keeps it
 	 * in signal_struct): nr_threads counts the threads that have not exited yet, and
-	 * group_exit says the whole group is dying with group_exit_code; group_exec_task is
-	 * the thread whose execve is killing the others (de_thread), and exec_took_over says
-	 * a thread other than the leader did so: the group's status is then the last
-	 * thread's exit code, not the leader's. pending holds the
+	 * group_exit says the whole group is dying (or, once nr_threads is 0, is gone) with
+	 * group_exit_code, its wait status; group_exec_task is the thread whose execve is
+	 * killing the others (de_thread). pending holds the
 	 * signals sent to this thread (bit sig - 1; only SIGKILL so far): set under
 	 * process_lock, read locklessly by the thread itself (fatal_signal_pending).
 	 */
@@ -76,7 +75,6 @@ struct task_struct {
 	bool group_exit;
 	int group_exit_code;
 	struct task_struct *group_exec_task;
-	bool exec_took_over;
 	unsigned long pending;
 
 	/*

@@ -133,8 +133,6 @@ int de_thread(void)
 	err = wait_other_threads_gone(tsk, leader);
 	flags = spin_lock_irqsave(&process_lock);
 	leader->group_exec_task = NULL;
-	if (!err && tsk != leader)
-		leader->exec_took_over = true;
 	spin_unlock_irqrestore(&process_lock, flags);
 	return err;
 }

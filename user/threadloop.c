@@ -18,7 +18,7 @@
 #define THREADS 3
 #define STACK_SIZE (16 * 1024)
 #define GROUP_CODE 3
-#define LEADER_CODE 4
+#define ALONE_CODE 4 /* what each thread exits with when they end one by one */
 
 enum ending { END_EXIT_GROUP, END_LEADER_FIRST, END_FAULT, END_EXEC, NR_ENDINGS };
 
@@ -33,7 +33,7 @@ static int spin(void *arg)
 	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
 	while (!release)
 		sched_yield();
-	return 0;
+	return ALONE_CODE;
 }
 
 static int sleeper(void *arg)
@@ -42,7 +42,7 @@ static int sleeper(void *arg)
 	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
 	while (!release)
 		sleep_ms(5);
-	return 0;
+	return ALONE_CODE;
 }
 
 static void wait_started(int n)
@@ -72,7 +72,7 @@ static void run_group(enum ending how)
 		exit(-exec_program(EXEC_PROGRAM, argv, envp)); /* ends the threads first */
 	}
 	release = 1;
-	thread_exit(LEADER_CODE);
+	thread_exit(ALONE_CODE);
 }
 
 static int status_ok(enum ending how, int status)
@@ -80,7 +80,7 @@ static int status_ok(enum ending how, int status)
 	if (how == END_EXIT_GROUP)
 		return WIFEXITED(status) && WEXITSTATUS(status) == GROUP_CODE;
 	if (how == END_LEADER_FIRST)
-		return WIFEXITED(status) && WEXITSTATUS(status) == LEADER_CODE;
+		return WIFEXITED(status) && WEXITSTATUS(status) == ALONE_CODE;
 	if (how == END_EXEC)
 		return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
