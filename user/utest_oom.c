@@ -15,6 +15,7 @@ UTEST_SUITE(utest_oom);
 
 #define HOG_NAME "memhog"
 #define AFTER_PAGES 256 /* memory we use ourselves once the hog is gone */
+#define HOG_SURVIVED 3	/* user/memhog.c: the machine had more memory than it touches */
 
 static int exec_hog(void *arg)
 {
@@ -33,9 +34,12 @@ static int exit_zero(void *arg)
 
 UTEST(memory_hog_is_killed_and_memory_is_usable_again)
 {
+	int status = utest_run_child(exec_hog, NULL);
 	char *p;
 
-	UEXPECT_SIGNALED(utest_run_child(exec_hog, NULL), SIGKILL);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == HOG_SURVIVED)
+		USKIP("this machine has more memory than memhog touches");
+	UEXPECT_SIGNALED(status, SIGKILL);
 	p = mmap(NULL, AFTER_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UASSERT_FALSE(IS_ERR_VALUE(p));
@@ -64,6 +68,8 @@ UTEST(two_hogs_are_both_killed)
 	for (int i = 0; i < 2; i++) {
 		status = -1;
 		UEXPECT_EQ(waitpid(hogs[i], &status, 0), hogs[i]);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == HOG_SURVIVED)
+			continue; /* a large machine: the other hog may still have met the limit */
 		UEXPECT_SIGNALED(status, SIGKILL);
 	}
 }
