@@ -140,7 +140,7 @@ static struct task_struct *find_zombie(struct task_struct *parent, pid_t pid, bo
 }
 
 /* The wait status of a reaped group: its group_exit_code, set by the group exit or by
- * the last thread to go (group_exit_done). */
+ * the last thread to go (thread_group_exit_one). */
 static int group_wait_status(const struct task_struct *leader)
 {
 	return leader->group_exit_code;
