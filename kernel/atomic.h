@@ -9,6 +9,13 @@
 
 #include "kernel/types.h"
 
+/* A full memory barrier (mfence on x86): the stores before it are visible before the
+ * loads after it. The sleep/kill hand-shake needs one (sched/signal.c). */
+static inline void smp_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 typedef struct {
 	int counter;
 } atomic_t;

@@ -5,7 +5,8 @@
  * argv) before the old one is touched, so a failure leaves the caller as it was. Then
  * exec_mmap() swaps address spaces, following Linux's rule: mm, active_mm and CR3
  * change in one interrupts-off section; the old mm is mmput afterwards (or, for a
- * kernel thread becoming a process, the lazily borrowed mm is mmdrop'ped).
+ * kernel thread becoming a process, the lazily borrowed mm is mmdrop'ped). Just before,
+ * de_thread() ends every other thread of the process, as in Linux.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
@@ -176,6 +177,11 @@ int do_execve(const char *name, const char *const *argv, int argc, struct trap_f
 	err = build_mm(name, argv, argc, &mm, &info, &sp);
 	if (err)
 		return err;
+	err = de_thread(); /* the point of no return: the other threads go */
+	if (err) {
+		mmput(mm);
+		return err;
+	}
 	exec_prepared_mm(mm, name, info.entry, (u64)sp, info.end_of_data, tf);
 	return 0;
 }

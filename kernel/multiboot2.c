@@ -84,7 +84,7 @@ static int parse_loader_name(struct mb2_walk *w, const struct multiboot_tag *tag
 	return 0;
 }
 
-/* MULTIBOOT_TAG_TYPE_MODULE: record one module, if there is room for it. */
+/* MULTIBOOT_TAG_TYPE_MODULE: record one module, or say loudly that there is no room. */
 static int parse_module(struct mb2_walk *w, const struct multiboot_tag *tag, size_t offset)
 {
 	const struct multiboot_tag_module *t = (const void *)tag;
@@ -98,8 +98,13 @@ static int parse_module(struct mb2_walk *w, const struct multiboot_tag *tag, siz
 		       offset, t->mod_end, t->mod_start);
 		return -EINVAL;
 	}
-	if (w->modules_seen++ >= BOOT_MAX_MODULES)
+	if (w->modules_seen++ >= BOOT_MAX_MODULES) {
+		printk("multiboot2: ERROR: module %u \"%s\" dropped: boot_info holds only %d "
+		       "(BOOT_MAX_MODULES)\n",
+		       w->modules_seen - 1, name, BOOT_MAX_MODULES);
+		w->bi->modules_dropped++;
 		return 0;
+	}
 	mod = &w->bi->modules[w->bi->module_count++];
 	mod->start = t->mod_start;
 	mod->end = t->mod_end;
@@ -344,8 +349,8 @@ static void warn_dropped(const struct mb2_walk *w)
 		printk("multiboot2: warning: %u memory map entries, only the first %d kept\n",
 		       w->mmap_seen, BOOT_MAX_MMAP);
 	if (w->modules_seen > BOOT_MAX_MODULES)
-		printk("multiboot2: warning: %u modules, only the first %d kept\n", w->modules_seen,
-		       BOOT_MAX_MODULES);
+		printk("multiboot2: ERROR: %u modules, only the first %d kept: %u dropped\n",
+		       w->modules_seen, BOOT_MAX_MODULES, w->bi->modules_dropped);
 }
 
 int multiboot2_parse(const void *mbi, size_t avail, u64 mbi_phys, struct boot_info *out)

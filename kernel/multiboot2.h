@@ -162,9 +162,11 @@ struct multiboot_tag_load_base_addr {
 	u32 load_base_addr;
 } __packed;
 
-/* How many memory map entries and modules struct boot_info keeps; the rest are dropped. */
+/* How many memory map entries and modules struct boot_info keeps; the rest are dropped,
+ * each one reported on the console (boot_info has to exist before any allocator does, so
+ * these are fixed sizes). 64 modules: the user programs and test suites, with room. */
 #define BOOT_MAX_MMAP 128
-#define BOOT_MAX_MODULES 16
+#define BOOT_MAX_MODULES 64
 
 /* A memory map entry: physical [addr, addr + len), type MULTIBOOT_MEMORY_*. */
 struct boot_mmap_entry {
@@ -193,6 +195,7 @@ struct boot_info {
 	u32 mmap_count;
 	struct boot_module modules[BOOT_MAX_MODULES];
 	u32 module_count;
+	u32 modules_dropped; /* modules GRUB loaded beyond BOOT_MAX_MODULES: lost */
 	bool has_framebuffer;
 	u64 fb_addr;
 	u32 fb_pitch, fb_width, fb_height;

@@ -4,7 +4,7 @@
  * syscall_dispatch() is called by arch/x86_64/syscall.S with the user's registers in a
  * trap frame: rax = number, rdi rsi rdx r10 r8 r9 = arguments; the result (or -errno)
  * goes back in rax. Unknown numbers return -ENOSYS. Before returning to user space it
- * runs the exit work: reschedule if asked to.
+ * runs the exit work: die if the thread group is being killed, reschedule if asked to.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/uaccess.h"
@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/syscall_table.h"
 #include "kernel/time.h"
+#include "mm/slab.h"
 #include "sched/process.h"
 
 #define WRITE_CHUNK 256
@@ -20,11 +21,7 @@
 #define EXECVE_ARG_MAX 128
 #define EXECVE_MAX_ARGS 16
 #define WNOHANG 1
-
-struct timespec {
-	long tv_sec;
-	long tv_nsec;
-};
+#define RUSAGE_SIZE 144 /* Linux's struct rusage on x86-64: 2 timevals and 14 longs */
 
 static long sys_write(unsigned long fd, unsigned long buf, unsigned long count, unsigned long a3,
 		      unsigned long a4, unsigned long a5, struct trap_frame *tf)
@@ -47,18 +44,27 @@ static long sys_write(unsigned long fd, unsigned long buf, unsigned long count, 
 	return (long)done;
 }
 
+/* The process id: the thread group's (the leader's pid). */
 static long sys_getpid(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
+		       unsigned long a4, unsigned long a5, struct trap_frame *tf)
+{
+	return current->tgid;
+}
+
+/* The calling thread's own id. */
+static long sys_gettid(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
 		       unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	return current->pid;
 }
 
+/* The parent of the process (of its leader: the other threads have none). */
 static long sys_getppid(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
 			unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	struct task_struct *parent = READ_ONCE(current->parent);
+	struct task_struct *parent = READ_ONCE(current->group_leader->parent);
 
-	return parent ? parent->pid : 0;
+	return parent ? parent->tgid : 0;
 }
 
 static long sys_sched_yield(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
@@ -68,23 +74,42 @@ static long sys_sched_yield(unsigned long a0, unsigned long a1, unsigned long a2
 	return 0;
 }
 
+/*
+ * Sleep for *req (64-bit all the way: {4294968, 0} is 4294968 s). Only a fatal signal
+ * cuts it short: then, as Linux, the time left goes to *rem (if given) and the result is
+ * -EINTR, or -EFAULT if rem cannot be written; the caller dies on its way out anyway.
+ */
 static long sys_nanosleep(unsigned long req, unsigned long rem, unsigned long a2, unsigned long a3,
 			  unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	struct timespec ts;
+	struct timespec ts, left;
+	u64 wake_at;
 
 	if (copy_from_user(&ts, (const void *)req, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	msleep((unsigned int)(ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
-	return 0;
+	wake_at = jiffies + timespec_to_jiffies(&ts) + 1; /* +1: at least req has passed */
+	if (!sleep_until(wake_at, TASK_KILLABLE))
+		return 0;
+	jiffies_to_timespec(wake_at > jiffies ? wake_at - jiffies : 0, &left);
+	if (rem && copy_to_user((void *)rem, &left, sizeof(left)))
+		return -EFAULT;
+	return -EINTR;
 }
 
+/* exit: end the calling thread only. */
 static long sys_exit(unsigned long code, unsigned long a1, unsigned long a2, unsigned long a3,
 		     unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	do_exit(W_EXITCODE(code));
+}
+
+/* exit_group: end every thread of the calling process, all with this code. */
+static long sys_exit_group(unsigned long code, unsigned long a1, unsigned long a2, unsigned long a3,
+			   unsigned long a4, unsigned long a5, struct trap_frame *tf)
+{
+	do_group_exit(W_EXITCODE(code));
 }
 
 static long sys_fork(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
@@ -93,14 +118,26 @@ static long sys_fork(unsigned long a0, unsigned long a1, unsigned long a2, unsig
 	return do_fork(0, 0, tf);
 }
 
+/* Linux's rules: a thread shares the signal handlers, which needs a shared mm. */
+static bool clone_flags_valid(unsigned long flags)
+{
+	if (flags & ~(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CSIGNAL))
+		return false;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return false;
+	return !(flags & CLONE_SIGHAND) || (flags & CLONE_VM);
+}
+
 static long sys_clone(unsigned long flags, unsigned long newsp, unsigned long a2, unsigned long a3,
 		      unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	if (flags & ~(unsigned long)CLONE_VM & ~0xfful) /* low byte: the exit signal */
+	if (!clone_flags_valid(flags))
 		return -EINVAL;
-	return do_fork(flags & CLONE_VM, newsp, tf);
+	return do_fork(flags & ~CSIGNAL, newsp, tf);
 }
 
+/* wait4: the status and a zero-filled rusage (sublet keeps no accounting) go out only
+ * for a reaped child, as Linux; pointers are checked first so a bad one costs no child. */
 static long sys_wait4(unsigned long pid, unsigned long status_ptr, unsigned long options,
 		      unsigned long rusage, unsigned long a4, unsigned long a5,
 		      struct trap_frame *tf)
@@ -112,14 +149,30 @@ static long sys_wait4(unsigned long pid, unsigned long status_ptr, unsigned long
 		return -EINVAL;
 	if (status_ptr && !access_ok((void *)status_ptr, sizeof(int)))
 		return -EFAULT;
+	if (rusage && !access_ok((void *)rusage, RUSAGE_SIZE))
+		return -EFAULT;
 	ret = do_wait((pid_t)pid, &status, options & WNOHANG);
 	if (ret > 0 && status_ptr && copy_to_user((void *)status_ptr, &status, sizeof(status)))
+		return -EFAULT;
+	if (ret > 0 && rusage && clear_user((void *)rusage, RUSAGE_SIZE))
 		return -EFAULT;
 	return ret;
 }
 
-/* Copy execve's argv (a NULL-terminated user array of user strings) into args. */
-static int copy_argv(unsigned long argv, char args[][EXECVE_ARG_MAX], const char **ptrs)
+/*
+ * execve's arguments, copied in from user space. Each call allocates its own: the copy
+ * lives across the whole exec, which may sleep or be preempted, so two execs (of two
+ * processes, or of two threads) must never share one (issue 8, finding 3: a static
+ * buffer let one process's fresh program start with another's arguments).
+ */
+struct execve_args {
+	char strings[EXECVE_MAX_ARGS][EXECVE_ARG_MAX];
+	const char *argv[EXECVE_MAX_ARGS];
+};
+
+/* Copy execve's argv (a NULL-terminated user array of user strings) into args; argc or
+ * -errno. */
+static int copy_argv(unsigned long argv, struct execve_args *args)
 {
 	int argc = 0;
 
@@ -135,28 +188,30 @@ static int copy_argv(unsigned long argv, char args[][EXECVE_ARG_MAX], const char
 			return argc;
 		if (argc == EXECVE_MAX_ARGS)
 			return -E2BIG;
-		len = strncpy_from_user(args[argc], (const char *)p, EXECVE_ARG_MAX);
+		len = strncpy_from_user(args->strings[argc], (const char *)p, EXECVE_ARG_MAX);
 		if (len < 0)
 			return len == -EFAULT ? -EFAULT : -E2BIG;
-		ptrs[argc] = args[argc];
+		args->argv[argc] = args->strings[argc];
 	}
 }
 
 static long sys_execve(unsigned long path, unsigned long argv, unsigned long envp, unsigned long a3,
 		       unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	static char args[EXECVE_MAX_ARGS][EXECVE_ARG_MAX]; /* too big for the stack */
-	const char *ptrs[EXECVE_MAX_ARGS];
 	char name[EXECVE_NAME_MAX];
 	long len = strncpy_from_user(name, (const char *)path, sizeof(name));
-	int argc;
+	struct execve_args *args;
+	int argc, ret;
 
 	if (len < 0)
 		return len;
-	argc = copy_argv(argv, args, ptrs); /* one CPU: args is not shared concurrently */
-	if (argc < 0)
-		return argc;
-	return do_execve(name, ptrs, argc, tf);
+	args = kmalloc(sizeof(*args), GFP_KERNEL); /* too big for the stack */
+	if (!args)
+		return -ENOMEM;
+	argc = copy_argv(argv, args);
+	ret = argc < 0 ? argc : do_execve(name, args->argv, argc, tf);
+	kfree(args); /* do_execve copied the strings onto the new stack */
+	return ret;
 }
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
@@ -173,14 +228,22 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_exit] = sys_exit,
     [__NR_wait4] = sys_wait4,
     [__NR_getppid] = sys_getppid,
-    [__NR_exit_group] = sys_exit,
+    [__NR_gettid] = sys_gettid,
+    [__NR_exit_group] = sys_exit_group,
 };
 
-/* Work before returning to user space, interrupts off: reschedule while asked to. */
+/* Work before returning to user space, interrupts off: die if a fatal signal is
+ * pending (a kill of the thread group: sched/signal.h), reschedule while asked to. */
 void exit_to_user_mode(void);
 void exit_to_user_mode(void)
 {
-	while (need_resched()) {
+	for (;;) {
+		if (fatal_signal_pending(current)) {
+			local_irq_enable();
+			fatal_signal_exit();
+		}
+		if (!need_resched())
+			return;
 		local_irq_enable();
 		schedule();
 		local_irq_disable();
@@ -205,7 +268,7 @@ bool syscall_dispatch(struct trap_frame *tf)
 	if (nr != __NR_execve || ret < 0)
 		tf->rax = (u64)ret; /* a successful execve has set up a fresh frame */
 	local_irq_disable();
-	if (unlikely(need_resched()))
+	if (unlikely(need_resched() || fatal_signal_pending(current)))
 		exit_to_user_mode();
 	return syscall_can_sysret(tf);
 }

@@ -75,6 +75,23 @@ u64 msecs_to_jiffies(u64 ms)
 	return ms / MSEC_PER_SEC * HZ + (rest + MSEC_PER_SEC - 1) / MSEC_PER_SEC;
 }
 
+#define NSEC_PER_JIFFY (NSEC_PER_SEC / HZ)
+
+u64 timespec_to_jiffies(const struct timespec *ts)
+{
+	u64 secs = (u64)ts->tv_sec;
+
+	if (secs >= MAX_JIFFY_OFFSET / HZ)
+		return MAX_JIFFY_OFFSET;
+	return secs * HZ + ((u64)ts->tv_nsec + NSEC_PER_JIFFY - 1) / NSEC_PER_JIFFY;
+}
+
+void jiffies_to_timespec(u64 j, struct timespec *ts)
+{
+	ts->tv_sec = (long)(j / HZ);
+	ts->tv_nsec = (long)(j % HZ) * NSEC_PER_JIFFY;
+}
+
 void udelay(unsigned long us)
 {
 	u64 start = rdtsc();

@@ -13,6 +13,19 @@
 
 #define MSEC_PER_SEC 1000ul
 #define USEC_PER_MSEC 1000ul
+#define NSEC_PER_SEC 1000000000l
+
+/* Linux's struct timespec (x86-64): nanosleep's argument and its remainder. */
+struct timespec {
+	long tv_sec;
+	long tv_nsec; /* 0 .. NSEC_PER_SEC - 1 */
+};
+
+/*
+ * The furthest a sleep may look ahead, in ticks: longer sleeps are cut to it (as Linux's
+ * MAX_JIFFY_OFFSET), so jiffies + the offset never wraps. At HZ=100 it is ~1.5e9 years.
+ */
+#define MAX_JIFFY_OFFSET ((u64)1 << 62)
 
 /* TSC cycles per millisecond, measured by timer_init(); 0 before it. */
 extern unsigned long tsc_khz;
@@ -28,6 +41,12 @@ void timer_init(void);
 u64 jiffies_to_msecs(u64 j);
 /* The number of ticks that spans at least ms milliseconds (rounding up), as msleep needs. */
 u64 msecs_to_jiffies(u64 ms);
+
+/* The number of ticks that spans at least *ts (rounding up; a valid timespec), at most
+ * MAX_JIFFY_OFFSET. 64-bit throughout: a sleep of 2^32 ms is 2^32 ms, not 0.7 s. */
+u64 timespec_to_jiffies(const struct timespec *ts);
+/* The length of j ticks as a timespec. */
+void jiffies_to_timespec(u64 j, struct timespec *ts);
 
 /* Spin for at least us microseconds, by the TSC; any interrupt context. Needs timer_init. */
 void udelay(unsigned long us);

@@ -20,10 +20,12 @@
 #include "arch/x86_64/stacktrace.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/mm.h"
 #include "mm/mm_struct.h"
+#include "mm/oom.h"
 #include "mm/vmalloc.h"
 #include "sched/process.h"
 
@@ -74,8 +76,9 @@ static __noreturn void page_fault_oops(const struct trap_frame *tf, unsigned lon
 static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 {
 	bool write = tf->error_code & X86_PF_WRITE, exec = tf->error_code & X86_PF_INSTR;
+	bool may_sleep = tf->rflags & X86_EFLAGS_IF;
 	struct mm_struct *mm = current->mm;
-	bool resolved;
+	int err;
 
 	if (tf->error_code & X86_PF_RSVD)
 		return false;
@@ -90,19 +93,32 @@ static bool resolve_user_fault(struct trap_frame *tf, unsigned long addr)
 	if (!trap_from_user(tf) && (tf->error_code & X86_PF_INSTR))
 		return false;
 	/*
+	 * From user mode, a fault without X86_PF_USER was an implicit supervisor access:
+	 * the CPU itself reading a descriptor table or, under QEMU's emulation, the frame
+	 * of a user lretq/iretq, which SMAP then refuses. No page we could map changes
+	 * that, so the process gets SIGSEGV instead of retrying for ever.
+	 */
+	if (trap_from_user(tf) && !(tf->error_code & X86_PF_USER))
+		return false;
+	/*
 	 * mmap_lock may sleep, which needs interrupts on. A fault taken with them off (a
 	 * user copy in an interrupts-off section) only resolves if the lock is free now.
 	 */
-	if (tf->rflags & X86_EFLAGS_IF) {
+	if (may_sleep) {
 		local_irq_enable();
 		mmap_read_lock(mm);
 	} else if (!mmap_read_trylock(mm)) {
 		return false;
 	}
-	resolved = handle_mm_fault(mm, addr, write, exec) == 0;
+	err = handle_mm_fault(mm, addr, write, exec);
 	mmap_read_unlock(mm);
+	/* Out of frames: kill for some. That may sleep, and runs without mmap_lock (the
+	 * victim may be a thread of ours, whose exit needs it). */
+	if (err == -ENOMEM && may_sleep)
+		err = pagefault_out_of_memory(mm, addr, write, exec);
 	local_irq_disable();
-	return resolved;
+	/* -EINTR: the OOM killer chose us; back in user space we die of SIGKILL. */
+	return err == 0 || (err == -EINTR && trap_from_user(tf));
 }
 
 static bool page_fault_handler(struct trap_frame *tf)

@@ -10,15 +10,13 @@
 
 #include "arch/x86_64/trap.h"
 #include "sched/sched.h"
+#include "sched/signal.h"
 
-/* Linux's signal numbers for the faults that kill a process. */
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGSEGV 11
-
-#define CLONE_VM 0x00000100 /* share the address space: a thread */
+/* clone() flags, Linux's values. */
+#define CSIGNAL 0x000000ff	 /* the low byte: the signal the parent gets at exit */
+#define CLONE_VM 0x00000100	 /* share the address space */
+#define CLONE_SIGHAND 0x00000800 /* share signal handlers (needs CLONE_VM) */
+#define CLONE_THREAD 0x00010000	 /* join the caller's thread group (needs CLONE_SIGHAND) */
 
 /* Wait statuses, as Linux encodes them. */
 #define W_EXITCODE(code) (((code)&0xff) << 8)
@@ -33,8 +31,9 @@ static inline struct trap_frame *task_pt_regs(struct task_struct *task)
 	return (struct trap_frame *)task->stack.top - 1;
 }
 
-/* fork (flags 0) or clone (CLONE_VM, with the child's stack pointer); child's pid or
- * -errno. */
+/* fork (flags 0) or clone (CLONE_VM, CLONE_SIGHAND, CLONE_THREAD: valid combinations
+ * only, see sys_clone; newsp: the child's stack pointer, 0 for the caller's); the child's
+ * pid (its thread id for CLONE_THREAD) or -errno. */
 long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *tf);
 /* Replace the calling task's program with the module `name`; 0 or -errno (on success
  * the trap frame now enters the new program). argv is a kernel array of strings. */
@@ -45,12 +44,16 @@ void exec_prepared_mm(struct mm_struct *mm, const char *name, u64 entry, u64 sp,
 		      unsigned long end_of_data, struct trap_frame *tf);
 /* Start pid 1 (or any first program) from a kernel thread; returns only on failure. */
 int kernel_execve(const char *name, const char *const *argv, int argc);
-/* wait4: reap a child (pid > 0: that one; -1: any); returns its pid, -ECHILD. */
+/* wait4: reap a child process (pid > 0: that one; -1: any), once every thread of its
+ * group has exited; returns its pid, 0 (nohang, none ready), -ECHILD, or -EINTR when a
+ * fatal signal ended the wait. */
 long do_wait(pid_t pid, int *status, bool nohang);
-/* Kill the current process for a fault: print the Linux-style line, exit with sig. */
+/* Kill the current process (its whole thread group) for a fault: print the Linux-style
+ * line, exit with sig. */
 void force_sig_fault(struct trap_frame *tf, int sig, const char *what,
 		     unsigned long addr) __noreturn;
-/* Called by do_exit for a process: orphan children, notify the parent. */
+/* Called by do_exit for a process: orphan children, leave the thread group, notify the
+ * parent. */
 void exit_notify_parent(struct task_struct *tsk);
 
 #endif

@@ -31,7 +31,9 @@
 #define TASK_RUNNING 0x0
 #define TASK_INTERRUPTIBLE 0x1
 #define TASK_UNINTERRUPTIBLE 0x2
-#define TASK_DEAD 0x80 /* exited; its stack goes in finish_task_switch */
+#define TASK_DEAD 0x80	    /* exited; its stack goes in finish_task_switch */
+#define TASK_WAKEKILL 0x100 /* a fatal signal wakes it (sched/signal.h) */
+#define TASK_KILLABLE (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
 
 /* task->flags (Linux's values) */
 #define PF_IDLE 0x00000002    /* the idle task of a CPU */
@@ -57,8 +59,29 @@ struct task_struct {
 	int time_slice;		   /* ticks left */
 	struct list_head run_list; /* runqueue link */
 
-	pid_t pid;
+	pid_t pid; /* the thread's id (gettid); fixed at creation */
 	char comm[TASK_COMM_LEN];
+
+	/*
+	 * The thread group (a process: sched/process.c). tgid and group_leader are fixed at
+	 * creation: a task that is not a CLONE_THREAD child leads its own group (tgid ==
+	 * pid). The rest is protected by process_lock. thread_node links every thread of
+	 * a group in a ring; the group's shared state lives in the leader (Linux keeps it
+	 * in signal_struct): nr_threads counts the threads that have not exited yet, and
+	 * group_exit says the whole group is dying (or, once nr_threads is 0, is gone) with
+	 * group_exit_code, its wait status; group_exec_task is the thread whose execve is
+	 * killing the others (de_thread). pending holds the
+	 * signals sent to this thread (bit sig - 1; only SIGKILL so far): set under
+	 * process_lock, read locklessly by the thread itself (fatal_signal_pending).
+	 */
+	pid_t tgid;
+	struct task_struct *group_leader;
+	struct list_head thread_node;
+	int nr_threads;
+	bool group_exit;
+	int group_exit_code;
+	struct task_struct *group_exec_task;
+	unsigned long pending;
 
 	/*
 	 * The address space. mm: the task's own (NULL for kernel threads and for a task
@@ -93,8 +116,7 @@ struct task_struct {
 	struct task_struct *parent; /* NULL for kernel threads and orphans */
 	struct list_head children;  /* processes this one forked, until it reaps them */
 	struct list_head sibling;   /* link in parent->children */
-	bool forked;	 /* made by fork/clone: its parent (or nobody, if orphaned) reaps it */
-	int kill_signal; /* nonzero: a fault killed it; exits with this signal */
+	bool forked; /* made by fork/clone, not a thread: its parent (or nobody) reaps it */
 	/* mm/mmap.c: the page of the last fault retried as spurious, | 1 (0: none). Only the
 	 * task itself, in its page faults, touches it. */
 	unsigned long spurious_fault_page;
@@ -186,7 +208,10 @@ void kthread_unuse_mm(struct mm_struct *mm);
 void do_exit(int code) __noreturn;
 void exit_mm(void);
 
-/* Sleeping (sched/sleep.c). */
+/* Sleeping (sched/sleep.c). sleep_until: block until jiffies >= wake_at, in state
+ * TASK_UNINTERRUPTIBLE or TASK_KILLABLE; 0, or -EINTR if a fatal signal (killable only)
+ * ended it early. msleep: at least ms milliseconds, not killable. */
+int sleep_until(u64 wake_at, long state);
 void msleep(unsigned int ms);
 
 /* The idle loop of swapper/0 (never returns). */

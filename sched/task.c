@@ -59,9 +59,13 @@ void task_init_common(struct task_struct *task, const char *name, unsigned int f
 	INIT_LIST_HEAD(&task->sleep_list);
 	INIT_LIST_HEAD(&task->children);
 	INIT_LIST_HEAD(&task->sibling);
+	INIT_LIST_HEAD(&task->thread_node);
 	strlcpy(task->comm, name, sizeof(task->comm));
 	atomic_set(&task->usage, 1); /* the task's own reference */
 	task_list_add(task);
+	task->tgid = task->pid; /* it leads a group of its own, unless do_fork says otherwise */
+	task->group_leader = task;
+	task->nr_threads = 1;
 }
 
 /*

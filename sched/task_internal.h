@@ -6,6 +6,9 @@
 
 #include "sched/sched.h"
 
+/* Protects the process tree and thread groups (sched/process.c). */
+extern spinlock_t process_lock;
+
 void task_cache_init(void);
 unsigned long tasks_in_use(void);
 void task_init_common(struct task_struct *task, const char *name, unsigned int flags);

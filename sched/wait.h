@@ -33,6 +33,8 @@ struct wait_queue_entry {
 
 void init_waitqueue_head(struct wait_queue_head *wq);
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
+/* The same in another sleeping state (TASK_KILLABLE). */
+void prepare_to_wait_state(struct wait_queue_head *wq, struct wait_queue_entry *wait, long state);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
 void wake_up(struct wait_queue_head *wq);
 

@@ -318,27 +318,12 @@ static const struct fi_path exit_path = {
 
 /* ---- running and checking attempts ---------------------------------------------------- */
 
-/* What must come back after every attempt. */
-struct census {
-	unsigned long free_pages, objects, tasks, mms;
-};
-
-static void take_census(struct census *c)
-{
-	settle_lazy_mm(); /* drop a borrowed zombie mm of the last attempt's task */
-	kmem_cache_shrink_all();
-	c->free_pages = nr_free_pages();
-	c->objects = slab_objects_in_use();
-	c->tasks = tasks_in_use();
-	c->mms = mm_structs_in_use();
-}
-
 static void expect_census(struct ktest *t, const char *path, unsigned int nth,
-			  const struct census *base)
+			  const struct process_census *base)
 {
-	struct census now;
+	struct process_census now;
 
-	take_census(&now);
+	take_process_census(&now);
 	if (now.free_pages != base->free_pages || now.objects != base->objects ||
 	    now.tasks != base->tasks || now.mms != base->mms)
 		KEXPECT_FAIL(t,
@@ -434,13 +419,13 @@ static void log_count(struct ktest *t, const struct fi_path *path, unsigned int 
 /* The walk: count the path's allocations, then fail each in turn, then none. */
 static void walk(struct ktest *t, const struct fi_path *path)
 {
-	struct census base;
+	struct process_census base;
 	struct attempt a;
 	unsigned int count;
 
 	run_attempt(t, path, &a, FAULT_ALL,
 		    0); /* warm up: caches, pids, slots reach a steady state */
-	take_census(&base);
+	take_process_census(&base);
 	run_attempt(t, path, &a, FAULT_ALL, 0);
 	KASSERT_EQ(t, a.result, 0);
 	KASSERT_NULL(t, a.wrong);
@@ -461,12 +446,12 @@ static void walk(struct ktest *t, const struct fi_path *path)
 KTEST(fault_inject, fails_only_the_nth_of_its_kinds)
 {
 	void *objs[3];
-	struct census base;
+	struct process_census base;
 	struct page *page;
 	unsigned int count;
 	bool injected;
 
-	take_census(&base);
+	take_process_census(&base);
 	fault_inject_start(FAULT_SLAB, 2);
 	page = alloc_page(GFP_KERNEL); /* FAULT_PAGE: not counted */
 	for (int i = 0; i < 3; i++)
@@ -490,12 +475,12 @@ KTEST(fault_inject, fails_only_the_nth_of_its_kinds)
  * from the page allocator: otherwise a path's count would depend on the caches' state. */
 KTEST(fault_inject, slab_growth_is_not_a_page_allocation)
 {
-	struct census base;
+	struct process_census base;
 	struct kmem_cache *cache;
 	unsigned int pages, slabs;
 	void *obj;
 
-	take_census(&base);
+	take_process_census(&base);
 	cache = kmem_cache_create("fi-fresh", 64, 0);
 	KASSERT_NOT_NULL(t, cache); /* empty: the first object needs a new slab */
 	fault_inject_start(FAULT_PAGE, 0);
@@ -636,10 +621,10 @@ static int run_touch_stack(struct ktest *t, unsigned int nth)
 
 KTEST(fault_inject, user_fault_without_memory_kills_the_process)
 {
-	struct census base;
+	struct process_census base;
 
 	run_touch_stack(t, 2); /* warm up */
-	take_census(&base);
+	take_process_census(&base);
 	KEXPECT_EQ(t, run_touch_stack(t, 1), W_SIGNALED(SIGSEGV));
 	expect_census(t, "user fault", 1, &base);
 	KEXPECT_EQ(t, run_touch_stack(t, 2), W_EXITCODE(42));

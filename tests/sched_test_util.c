@@ -6,7 +6,10 @@
 #include "arch/x86_64/uaccess.h"
 #include "kernel/printk.h"
 #include "mm/mm_struct.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
 #include "sched/process.h"
+#include "sched/task_internal.h"
 
 int real_worker(void *arg)
 {
@@ -80,6 +83,27 @@ void settle_lazy_mm(void)
 		return;
 	kthread_use_mm(keeper); /* drops the reference on the mm we were borrowing */
 	kthread_unuse_mm(keeper);
+}
+
+void take_process_census(struct process_census *c)
+{
+	settle_lazy_mm(); /* drop a borrowed zombie mm of the last process */
+	kmem_cache_shrink_all();
+	c->free_pages = nr_free_pages();
+	c->objects = slab_objects_in_use();
+	c->tasks = tasks_in_use();
+	c->mms = mm_structs_in_use();
+}
+
+void expect_process_census(struct ktest *t, const struct process_census *base)
+{
+	struct process_census now;
+
+	take_process_census(&now);
+	KEXPECT_EQ(t, now.mms, base->mms);
+	KEXPECT_EQ(t, now.tasks, base->tasks);
+	KEXPECT_EQ(t, now.objects, base->objects);
+	KEXPECT_EQ(t, now.free_pages, base->free_pages);
 }
 
 enum switch_case switch_case_of(const struct switch_record *r)

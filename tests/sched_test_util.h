@@ -9,6 +9,7 @@
 #include "mm/mm_struct.h"
 #include "sched/sched.h"
 #include "sched/switch_trace.h"
+#include "tests/ktest.h"
 
 #define TEST_USER_BASE 0x400000ul /* where test address spaces map their pages */
 #define TEST_USER_PAGES 4
@@ -43,6 +44,19 @@ int run_module(struct exec_request *req);
  * compared, with no such zombie pending: call this before both.
  */
 void settle_lazy_mm(void);
+
+/*
+ * What a test that runs processes must give back: free frames, slab objects, tasks and
+ * mm_structs. Taken (and compared) after settle_lazy_mm and with empty slabs returned,
+ * so equal means nothing leaked.
+ */
+struct process_census {
+	unsigned long free_pages, objects, tasks, mms;
+};
+
+void take_process_census(struct process_census *c);
+/* Expect every count back at *base. */
+void expect_process_census(struct ktest *t, const struct process_census *base);
 
 /* Cases of a traced switch, as in ../shared/reference/active_mm.md. */
 enum switch_case {

@@ -100,7 +100,7 @@ static int borrower_fn(void *arg)
 KTEST(soak, task_mm_lifecycles)
 {
 	unsigned long cycles = soak_cycles();
-	unsigned long free_before, objects_before, tasks_before, mms_before;
+	struct process_census base;
 	struct borrower b = {0};
 	struct exec_request req = {{"forkloop", NULL, "soak"}, 3};
 	struct boot_module_image image;
@@ -110,12 +110,7 @@ KTEST(soak, task_mm_lifecycles)
 	KASSERT_EQ(t, module_find("forkloop", &image), 0);
 	snprintf(arg, sizeof(arg), "%lu", cycles);
 	req.argv[1] = arg;
-	settle_lazy_mm();
-	kmem_cache_shrink_all();
-	free_before = nr_free_pages();
-	objects_before = slab_objects_in_use();
-	tasks_before = tasks_in_use();
-	mms_before = mm_structs_in_use();
+	take_process_census(&base);
 
 	kt = kthread_run(borrower_fn, &b, "soak-borrower");
 	KASSERT_NOT_NULL(t, kt);
@@ -126,10 +121,5 @@ KTEST(soak, task_mm_lifecycles)
 	KEXPECT_FALSE(t, b.wrong_cr3);
 	KEXPECT_GT(t, b.borrows, 0);
 
-	settle_lazy_mm();
-	kmem_cache_shrink_all();
-	KEXPECT_EQ(t, mm_structs_in_use(), mms_before);
-	KEXPECT_EQ(t, tasks_in_use(), tasks_before);
-	KEXPECT_EQ(t, slab_objects_in_use(), objects_before);
-	KEXPECT_EQ(t, nr_free_pages(), free_before);
+	expect_process_census(t, &base);
 }

@@ -294,3 +294,21 @@ KTEST(timer, jiffies_to_msecs_round_trips)
 	KEXPECT_EQ(t, bad_ticks, 0);
 	KEXPECT_EQ(t, bad_msecs, 0);
 }
+
+/* nanosleep's conversion is 64-bit: {4294968, 0} (2^32 ms and a bit) is 429496800 ticks,
+ * not the 0.7 s a 32-bit millisecond count wrapped it to (issue 8); the fraction rounds
+ * up, and an absurd length saturates instead of wrapping jiffies. */
+KTEST(timer, timespec_to_jiffies_is_64_bit)
+{
+	struct timespec long_sleep = {.tv_sec = 4294968, .tv_nsec = 0};
+	struct timespec one_ns = {.tv_sec = 0, .tv_nsec = 1};
+	struct timespec huge = {.tv_sec = 0x7fffffffffffffffl, .tv_nsec = NSEC_PER_SEC - 1};
+	struct timespec back;
+
+	KEXPECT_EQ(t, timespec_to_jiffies(&long_sleep), (u64)4294968 * HZ);
+	KEXPECT_EQ(t, timespec_to_jiffies(&one_ns), (u64)1);
+	KEXPECT_EQ(t, timespec_to_jiffies(&huge), MAX_JIFFY_OFFSET);
+	jiffies_to_timespec((u64)4294968 * HZ + 1, &back);
+	KEXPECT_EQ(t, back.tv_sec, 4294968l);
+	KEXPECT_EQ(t, back.tv_nsec, NSEC_PER_SEC / HZ);
+}

@@ -9,9 +9,42 @@
  * with their leak check are the soak suite's (tests/soak_test.c).
  */
 #include "mm/mm_struct.h"
+#include "mm/oom.h"
 #include "sched/process.h"
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
+
+/* Thread groups ended every way (exit_group, the leader first, a fault) leave nothing. */
+KTEST(user_process, thread_group_cycles_leak_nothing)
+{
+	struct exec_request req = {{"threadloop", "60"}, 2};
+	struct process_census base;
+
+	take_process_census(&base);
+	KEXPECT_EQ(t, run_module(&req), W_EXITCODE(0));
+	expect_process_census(t, &base);
+}
+
+#define MEMHOG_SURVIVED 3 /* user/memhog.c: more memory than it touches */
+
+/*
+ * A process that touches memory until none is left is killed by the OOM killer with
+ * SIGKILL (one kill, counted), the kernel goes on, and every frame comes back.
+ */
+KTEST(user_process, out_of_memory_kills_the_hog)
+{
+	struct exec_request req = {{"memhog"}, 1};
+	int kills_before = atomic_read(&oom_kills), status;
+	struct process_census base;
+
+	take_process_census(&base);
+	status = run_module(&req);
+	if (status == W_EXITCODE(MEMHOG_SURVIVED))
+		KTEST_SKIP("this machine has more memory than memhog touches");
+	KEXPECT_EQ(t, status, W_SIGNALED(SIGKILL));
+	KEXPECT_EQ(t, atomic_read(&oom_kills), kills_before + 1);
+	expect_process_census(t, &base);
+}
 
 /* A kernel thread yielding while processes fork and exit: it keeps borrowing their mms. */
 KTEST(user_process, kthreads_borrow_user_mms_lazily)

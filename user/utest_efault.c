@@ -122,6 +122,48 @@ UTEST(wait4_bad_status_pointer_is_efault)
 	}
 }
 
+/* Linux's struct rusage is 144 bytes: every bad pointer, and one whose last byte is
+ * past the top of user space, is -EFAULT (sublet used to ignore the pointer). */
+UTEST(wait4_bad_rusage_pointer_is_efault)
+{
+	for (unsigned int i = 1; i < NR_BAD_POINTERS; i++) { /* NULL is allowed */
+		pid_t pid = fork();
+		int ret;
+
+		if (pid == 0)
+			exit(0);
+		UASSERT_GT(pid, 0);
+		sleep_ms(10);
+		ret = wait4(pid, NULL, 0, (struct rusage *)bad_pointers[i]);
+		if (ret != -EFAULT)
+			UEXPECT_FAIL("wait4(%d, rusage %p) returned %d, not -EFAULT", pid,
+				     (void *)bad_pointers[i], ret);
+		waitpid(pid, NULL, 0); /* if it was left unreaped */
+	}
+}
+
+/* Every field is written: on sublet with zeroes (no accounting), on Linux with counts;
+ * none may keep the pattern we filled it with. */
+UTEST(wait4_fills_rusage)
+{
+	struct rusage ru;
+	long *fields = (long *)&ru;
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		exit(5);
+	UASSERT_GT(pid, 0);
+	UEXPECT_EQ(sizeof(ru), 144ul);
+	memset(&ru, 0xa5, sizeof(ru));
+	UEXPECT_EQ(wait4(pid, &status, 0, &ru), pid);
+	UEXPECT_EXITED(status, 5);
+	for (unsigned long i = 0; i < sizeof(ru) / sizeof(long); i++) {
+		if (fields[i] == (long)0xa5a5a5a5a5a5a5a5ul)
+			UEXPECT_FAIL("rusage field %lu was not written", i);
+	}
+}
+
 UTEST(execve_bad_path_is_efault)
 {
 	char *argv[] = { "x", NULL };

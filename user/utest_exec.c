@@ -126,3 +126,102 @@ UTEST(caller_continues_after_failed_exec)
 	UEXPECT_EQ(waitpid(pid, &status, 0), pid);
 	UEXPECT_EXITED(status, 0);
 }
+
+#define RACE_ROUNDS 40
+#define RACE_SECRET_ARGS 16 /* the most arguments sublet's execve takes */
+#define RACE_STACK_SIZE (64 * 1024)
+#define RACE_SWEEP_STEPS 320 /* round r execs r/320 of a time slice before its end */
+
+/* What the racing threads and the test share (one address space: CLONE_VM). */
+struct exec_race {
+	volatile int stop;
+	volatile long attempts; /* the intruder's execve calls so far */
+	long slice_spins;	/* spin_slice() iterations in the last whole time slice */
+	long steps_before_end; /* this round's, in 1/RACE_SWEEP_STEPS of a slice */
+};
+
+/* The intruder: execve a missing program with secret arguments, again and again. Each
+ * call copies the secrets into the kernel before the lookup fails. */
+static int exec_secrets_until_stopped(void *arg)
+{
+	struct exec_race *race = arg;
+	char *argv[RACE_SECRET_ARGS + 1];
+	char *envp[] = {NULL};
+
+	for (int i = 0; i < RACE_SECRET_ARGS; i++)
+		argv[i] = "SECRET-SECRET-SECRET-SECRET";
+	argv[RACE_SECRET_ARGS] = NULL;
+	while (!race->stop) {
+		if (execve(NO_SUCH_PROGRAM, argv, envp) != -ENOENT)
+			return 1;
+		race->attempts++;
+	}
+	return 0;
+}
+
+/*
+ * Spin until the intruder has run (its counter moved) or max iterations went by;
+ * returns the iterations. While we spin the intruder does not run (one CPU), so a change
+ * means we were switched out and have just come back at the start of a fresh slice.
+ */
+static long spin_slice(struct exec_race *race, long max)
+{
+	long seen = race->attempts, n = 0;
+
+	while (race->attempts == seen && n < max)
+		n++;
+	return n;
+}
+
+/* A thread of the test: measure a whole time slice of its own in spins, then use all of
+ * the next but the last race->steps_before_end iterations' worth, and exec the helper. */
+static int exec_late_in_slice(void *arg)
+{
+	struct exec_race *race = arg;
+	long slice;
+
+	spin_slice(race, __LONG_MAX__); /* the rest of this slice */
+	slice = spin_slice(race, __LONG_MAX__);
+	race->slice_spins = slice;
+	spin_slice(race, slice - slice * race->steps_before_end / RACE_SWEEP_STEPS);
+	return exec_child_with_status((void *)0);
+}
+
+/*
+ * Finding 3 of issue 8: execve kept the arguments in one static buffer, so when the timer
+ * preempted an exec between copying the arguments and building the new stack, another
+ * process's execve overwrote them and the fresh program started with the other's strings.
+ * The rounds start the helper's execve ever earlier before the end of its time slice, so
+ * some of them are preempted inside that window; every round must run the helper with
+ * exactly its own arguments (exit status 0).
+ */
+UTEST(exec_arguments_are_private_to_each_call)
+{
+	struct exec_race race = { 0 };
+	void *stack = mmap(NULL, 2 * RACE_STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int status = -1, leaked = 0;
+	pid_t intruder, tid;
+
+	UASSERT_FALSE(IS_ERR_VALUE(stack));
+	intruder = thread_create(exec_secrets_until_stopped, &race, stack, RACE_STACK_SIZE);
+	UASSERT_GT(intruder, 0);
+	for (int round = 0; round < RACE_ROUNDS; round++) {
+		race.steps_before_end = round;
+		tid = thread_create(exec_late_in_slice, &race, (char *)stack + RACE_STACK_SIZE,
+				    RACE_STACK_SIZE);
+		UASSERT_GT(tid, 0);
+		UASSERT_EQ(waitpid(tid, &status, 0), tid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			utest_log("round %d: helper ended with status 0x%x (slice %ld spins)",
+				  round, status, race.slice_spins);
+			leaked++;
+		}
+	}
+	race.stop = 1;
+	UEXPECT_EQ(waitpid(intruder, &status, 0), intruder);
+	UEXPECT_EXITED(status, 0);
+	UEXPECT_GT(race.attempts, 0);
+	UEXPECT_EQ(leaked, 0);
+	UEXPECT_EQ(munmap(stack, 2 * RACE_STACK_SIZE), 0);
+}

@@ -12,10 +12,19 @@
 #include "user/utest_exec_child.h"
 
 #define FRESH_DATA 0x5eed
+#define BALLAST_SIZE (1 << 20)
 
 /* Initialised data: a fresh image has it as the file says, whatever the exec'ing
  * process had at this address. */
 static volatile int fresh_data = FRESH_DATA;
+
+/*
+ * A megabyte of initialised data, which exec copies into the new address space page by
+ * page: it makes each execve of this program take long enough that the timer preempts
+ * some of them half-way, the window utest_exec's exec_arguments_are_private_to_each_call
+ * needs another process's execve to run in. Its last byte is checked like fresh_data.
+ */
+static volatile char ballast[BALLAST_SIZE] = { [BALLAST_SIZE - 1] = 1 };
 
 int main(int argc, char **argv)
 {
@@ -34,7 +43,7 @@ int main(int argc, char **argv)
 		return EXEC_CHILD_BAD_STATUS;
 	if (!ok_pid || pid != getpid())
 		return EXEC_CHILD_BAD_PID;
-	if (fresh_data != FRESH_DATA)
+	if (fresh_data != FRESH_DATA || ballast[BALLAST_SIZE - 1] != 1)
 		return EXEC_CHILD_BAD_DATA;
 	return (int)status;
 }

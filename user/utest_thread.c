@@ -1,5 +1,6 @@
 /*
- * user/utest_thread.c - threads: clone(CLONE_VM) children that share the address space.
+ * user/utest_thread.c - clone(CLONE_VM) children: processes that share the address space.
+ * (Threads of one process, clone(CLONE_THREAD), are user/utest_thread_group.c's.)
  *
  * A thread (user/lib/thread.S) runs a function on a stack we mmap for it and is reaped
  * with waitpid like a child. These tests check that memory is really shared both ways,

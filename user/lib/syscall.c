@@ -69,6 +69,13 @@ long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 
 void exit(int status)
 {
+	syscall1(__NR_exit_group, status);
+	for (;;) /* exit does not return; if it ever did, stop here rather than run on */
+		__asm__ __volatile__("ud2");
+}
+
+void thread_exit(int status)
+{
 	syscall1(__NR_exit, status);
 	for (;;) /* exit does not return; if it ever did, stop here rather than run on */
 		__asm__ __volatile__("ud2");
@@ -82,6 +89,11 @@ ssize_t write(int fd, const void *buf, size_t n)
 pid_t getpid(void)
 {
 	return (pid_t)syscall0(__NR_getpid);
+}
+
+pid_t gettid(void)
+{
+	return (pid_t)syscall0(__NR_gettid);
 }
 
 pid_t getppid(void)
@@ -119,6 +131,16 @@ long clone(unsigned long flags, void *newsp, int *parent_tid, int *child_tid,
 {
 	return syscall6(__NR_clone, (long)flags, (long)newsp, (long)parent_tid, (long)child_tid,
 			(long)tls, 0);
+}
+
+pid_t thread_create(int (*fn)(void *), void *arg, void *stack, size_t stack_size)
+{
+	return clone_fn(fn, arg, stack, stack_size, CLONE_VM | SIGCHLD);
+}
+
+pid_t thread_spawn(int (*fn)(void *), void *arg, void *stack, size_t stack_size)
+{
+	return clone_fn(fn, arg, stack, stack_size, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD);
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])

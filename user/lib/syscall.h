@@ -17,7 +17,9 @@
 /* clone() flags. The low byte (CSIGNAL) is the signal the parent gets when the child
  * exits; Linux's wait4 reaps such a child without __WCLONE only if it is SIGCHLD. */
 #define CSIGNAL 0x000000ff
-#define CLONE_VM 0x00000100 /* share the address space: a thread */
+#define CLONE_VM 0x00000100 /* share the address space */
+#define CLONE_SIGHAND 0x00000800 /* share signal handlers (needs CLONE_VM) */
+#define CLONE_THREAD 0x00010000 /* a thread of the caller's process (needs CLONE_SIGHAND) */
 
 /* Signal numbers (Linux's), as a fatal fault reports them in a wait status. */
 #define SIGILL 4
@@ -63,7 +65,13 @@ struct timespec {
 	long tv_nsec; /* 0 .. 999,999,999 */
 };
 
-struct rusage; /* wait4's resource usage: never asked for (always NULL) */
+/* wait4's resource usage, Linux's layout (sublet keeps none: a reaped child's is all 0). */
+struct rusage {
+	struct {
+		long tv_sec, tv_usec;
+	} ru_utime, ru_stime;
+	long ru_fields[14]; /* maxrss .. nivcsw */
+};
 
 /* The environment the program started with (set by user/lib/crt0.S). */
 extern char **environ;
@@ -71,11 +79,16 @@ extern char **environ;
 /* Any syscall, by number, with six raw arguments: for tests of bad arguments. */
 long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-/* End the calling task with status & 0xff (Linux's exit: a thread ends just itself). */
+/* End the process, every thread of it, with status & 0xff (exit_group, as C's exit). */
 void exit(int status) __attribute__((noreturn));
+/* End only the calling thread (the raw exit syscall); the process ends with its last
+ * thread, reported with its leader's status. */
+void thread_exit(int status) __attribute__((noreturn));
 /* Write n bytes of buf to fd (1 stdout, 2 stderr): bytes written or -errno. */
 ssize_t write(int fd, const void *buf, size_t n);
+/* The process id (shared by all its threads), the calling thread's id, the parent's. */
 pid_t getpid(void);
+pid_t gettid(void);
 pid_t getppid(void);
 /* Let another runnable task run first; 0. */
 int sched_yield(void);
@@ -93,11 +106,21 @@ pid_t fork(void);
 long clone(unsigned long flags, void *newsp, int *parent_tid, int *child_tid,
 	   unsigned long tls);
 /*
- * Start fn(arg) in a new thread (clone with CLONE_VM | SIGCHLD) on the stack
- * [stack, stack + stack_size); the thread exits with fn's value when fn returns. Returns
- * the thread's pid, which waitpid() reaps like a child's, or -errno.
+ * Start fn(arg) in a new task sharing our address space, as a child process (clone with
+ * CLONE_VM | SIGCHLD) on the stack [stack, stack + stack_size); it exits with fn's value
+ * when fn returns. Returns its pid, which waitpid() reaps like a child's, or -errno.
  */
 pid_t thread_create(int (*fn)(void *), void *arg, void *stack, size_t stack_size);
+/*
+ * Start fn(arg) as a thread of this process (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD),
+ * as pthread_create does: same getpid, its own gettid; it ends alone when fn returns
+ * (thread_exit with fn's value) and nobody waits for it: it is not a child. Returns its
+ * thread id or -errno.
+ */
+pid_t thread_spawn(int (*fn)(void *), void *arg, void *stack, size_t stack_size);
+/* The engine of both (user/lib/thread.S): any clone flags. */
+pid_t clone_fn(int (*fn)(void *), void *arg, void *stack, size_t stack_size,
+	       unsigned long flags);
 
 /* Replace this program with the module (on Linux: file) path; returns only on failure,
  * with -errno (-ENOENT: no such program). */
