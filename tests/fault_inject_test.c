@@ -22,6 +22,7 @@
 #include "kernel/string.h"
 #include "kernel/syscall_table.h"
 #include "mm/mm_struct.h"
+#include "mm/oom.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
@@ -592,10 +593,12 @@ KTEST(fault_inject, exit)
 }
 
 /*
- * A fault from ring 3 has no caller to return -ENOMEM to: the process is killed (with
- * the fault's message) and the kernel carries on. The task arms itself and goes to ring
- * 3, where its first push needs the stack page: the first allocation, failed with nth 1;
- * with nth 2 nothing fails (the page table is there already) and it exits 42.
+ * A fault from ring 3 has no caller to return -ENOMEM to: it goes to the OOM killer
+ * (mm/oom_kill.c), which picks the largest process, here the only one, the faulting
+ * process itself: it dies of SIGKILL with the OOM line, and the kernel carries on. The
+ * task arms itself and goes to ring 3, where its first push needs the stack page: the
+ * first allocation, failed with nth 1; with nth 2 nothing fails (the page table is
+ * there already) and it exits 42.
  */
 static int touch_stack_armed(void *arg)
 {
@@ -622,10 +625,13 @@ static int run_touch_stack(struct ktest *t, unsigned int nth)
 KTEST(fault_inject, user_fault_without_memory_kills_the_process)
 {
 	struct process_census base;
+	int kills_before;
 
 	run_touch_stack(t, 2); /* warm up */
 	take_process_census(&base);
-	KEXPECT_EQ(t, run_touch_stack(t, 1), W_SIGNALED(SIGSEGV));
+	kills_before = atomic_read(&oom_kills);
+	KEXPECT_EQ(t, run_touch_stack(t, 1), W_SIGNALED(SIGKILL));
+	KEXPECT_EQ(t, atomic_read(&oom_kills), kills_before + 1);
 	expect_census(t, "user fault", 1, &base);
 	KEXPECT_EQ(t, run_touch_stack(t, 2), W_EXITCODE(42));
 	expect_census(t, "user fault", 2, &base);
