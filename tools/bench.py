@@ -94,7 +94,8 @@ class Boot:
 
     def command(self, qemu):
         icount = list(ICOUNT_ARGS) if self.icount else []
-        return [qemu, "-m", self.mem] + icount + list(QEMU_ARGS) + ["-cdrom", self.iso]
+        fw_cfg = ["-fw_cfg", "name=opt/sublet/cmdline,string=" + self.cmdline]
+        return [qemu, "-m", self.mem] + icount + list(QEMU_ARGS) + ["-cdrom", self.iso] + fw_cfg
 
     def run(self, qemu, timeout):
         cmd = self.command(qemu)
@@ -261,14 +262,12 @@ def main():
         sys.exit(f"bench: no kernel at {args.elf} (build it first: make)")
     os.makedirs(args.out_dir, exist_ok=True)
     modules = find_modules(args.modules)
-    isos = {}
-    boots = []
-    for key, cmdline, mem, icount in BOOTS + (HOST_TIME_BOOTS if args.host_time else ()):
-        if cmdline not in isos:
-            isos[cmdline] = os.path.join(args.out_dir, cmdline.replace(" ", "-") + ".iso")
-            make_iso(args.mkiso, args.elf, isos[cmdline], cmdline, modules)
-        boots.append(Boot(key, cmdline, mem, icount, isos[cmdline],
-                          os.path.join(args.out_dir, f"{key}.log")))
+    # One ISO for every boot, GRUB's line empty: each boot passes its own in fw_cfg.
+    iso = os.path.join(args.out_dir, "bench.iso")
+    make_iso(args.mkiso, args.elf, iso, "", modules)
+    boots = [Boot(key, cmdline, mem, icount, iso, os.path.join(args.out_dir, f"{key}.log"))
+             for key, cmdline, mem, icount in
+             BOOTS + (HOST_TIME_BOOTS if args.host_time else ())]
 
     print(f"bench: {qemu_version(qemu)}; {len(boots)} boots, {max(1, args.jobs)} at a time, "
           f"up to {args.timeout:.0f} s each; -icount shift=0: ticks = instructions",

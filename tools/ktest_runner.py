@@ -5,10 +5,10 @@ tools/ktest_runner.py - boot sublet's self-tests in QEMU and judge their KTAP ou
 Booted with `ktest` (or `ktest=<glob>`) on its command line, the kernel runs its tests
 (tests/ktest.c) and prints KTAP version 1 on the serial console, exactly as Linux's KUnit
 does, then ends QEMU through the isa-debug-exit port with a code saying how it went.
-This script builds the ISO (tools/mkiso.sh; the user programs of --modules ride along as
-boot modules), boots it under TCG, copies the console to build/test.log, then boots
-again once for each death test the kernel listed and once for each boot check in
-BOOT_CHECKS. It prints every failure with its diagnostics and ends
+This script builds one ISO (tools/mkiso.sh; the user programs of --modules ride along as
+boot modules, GRUB's command line is empty), boots it under TCG with the command line in
+QEMU's fw_cfg, copies the console to build/test.log, then boots the same ISO again once
+for each death test the kernel listed and once for each boot check in BOOT_CHECKS. It prints every failure with its diagnostics and ends
 with a single line "N passed, N failed, N skipped"; its exit status is 0 only if
 nothing failed.
 
@@ -750,6 +750,14 @@ def build_qemu_command(qemu, iso, mem, smp, cpu, firmware_args=(), extra=()):
     return cmd + list(CONSOLE_ARGS) + list(firmware_args) + ["-cdrom", iso] + list(extra)
 
 
+def fw_cfg_cmdline_args(cmdline):
+    """QEMU arguments passing `cmdline` to the kernel in fw_cfg (arch/x86_64/fw_cfg.h);
+    QEMU's option syntax wants a comma in a value doubled."""
+    if not cmdline:
+        return []
+    return ["-fw_cfg", "name=opt/sublet/cmdline,string=" + cmdline.replace(",", ",,")]
+
+
 def find_modules(spec):
     """The module files `spec` names (shell words, each a file or glob), in order. Every
     pattern given must match something; None means DEFAULT_MODULES, which may match
@@ -775,8 +783,9 @@ class Machine:
     line. Every file a run makes sits next to the main log and is named after it
     (build/test.log -> build/test-iso/, build/test-death-<suite>.<name>.log, ...)."""
 
-    def __init__(self, args):
+    def __init__(self, args, iso=None):
         self.args = args
+        self.iso = iso
         self.stem = args.log[:-4] if args.log.endswith(".log") else args.log
         self.qemu = os.environ.get("QEMU", "qemu-system-x86_64")
         self.extra = shlex.split(args.qemu_extra)
@@ -788,18 +797,20 @@ class Machine:
 
     def with_firmware(self, firmware):
         """The same machine booting through another firmware."""
-        return Machine(argparse.Namespace(**{**vars(self.args), "firmware": firmware}))
+        return Machine(argparse.Namespace(**{**vars(self.args), "firmware": firmware}),
+                       self.iso)
 
     def log_path(self, run_name):
         return self.args.log if run_name == "main" else f"{self.stem}-{safe_name(run_name)}.log"
 
-    def build_iso(self, run_name, cmdline):
-        """Build a fresh ISO whose GRUB boots the kernel with `cmdline`."""
-        iso = os.path.join(f"{self.stem}-iso", safe_name(run_name) + ".iso")
-        os.makedirs(os.path.dirname(iso), exist_ok=True)
-        if os.path.exists(iso):
-            os.remove(iso)
-        cmd = [self.args.mkiso, self.args.elf, iso, cmdline] + self.modules
+    def build_iso(self):
+        """Build the one ISO every boot of this run uses (GRUB's command line empty: each
+        boot passes its own through fw_cfg). Stale ISOs of earlier runs go first."""
+        iso_dir = f"{self.stem}-iso"
+        shutil.rmtree(iso_dir, ignore_errors=True)
+        os.makedirs(iso_dir)
+        iso = os.path.join(iso_dir, "test.iso")
+        cmd = [self.args.mkiso, self.args.elf, iso, ""] + self.modules
         try:
             done = subprocess.run(cmd, capture_output=True, text=True)
         except OSError as err:
@@ -824,9 +835,11 @@ class Machine:
     def boot(self, run_name, cmdline, qemu_args=(), watch=None, grace=STOP_GRACE_S):
         """Boot the kernel with `cmdline` (plus --cmdline-extra); returns (lines, RunEnd)."""
         cmdline = " ".join(part for part in (cmdline, self.args.cmdline_extra) if part)
-        iso = self.build_iso(run_name, cmdline)
-        cmd = build_qemu_command(self.qemu, iso, self.args.mem, self.args.smp, self.args.cpu,
-                                 self.firmware_args(), self.extra + list(qemu_args))
+        if self.iso is None:
+            self.iso = self.build_iso()
+        cmd = build_qemu_command(self.qemu, self.iso, self.args.mem, self.args.smp,
+                                 self.args.cpu, self.firmware_args(),
+                                 fw_cfg_cmdline_args(cmdline) + self.extra + list(qemu_args))
         header = self.versions + [f"# command: {shlex.join(cmd)}", f"# cmdline: {cmdline}"]
         os.makedirs(os.path.dirname(self.log_path(run_name)) or ".", exist_ok=True)
         with open(self.log_path(run_name), "w", encoding="utf-8") as log:
