@@ -6,8 +6,8 @@ Booted with `ktest[=<glob>]`, the kernel runs its tests (tests/ktest.c), prints 
 version 1 on the serial console as Linux's KUnit does, and ends QEMU through the
 isa-debug-exit port with a code saying how it went. This script builds one ISO and boots
 it (tools/qemu_launch.py) with each boot's command line in QEMU's fw_cfg: the main run
-(log build/test.log); once per death test the main run listed
-(`ktest_death=<suite>.<name>`); the BOOT_CHECKS.
+(log build/test.log); the VARIANTS (the scheduler and active_mm suites with `nolazytlb`);
+once per death test the main run listed (`ktest_death=<suite>.<name>`); the BOOT_CHECKS.
 It trusts the kernel's KTAP result lines and exit code, and checks what the kernel cannot
 say itself: a panic, a triple fault, a timeout, output cut short, zero tests. It prints
 each failure with its diagnostics and ends with one line "N passed, N failed, N skipped";
@@ -65,6 +65,11 @@ BOOT_CHECKS = (
               ("fw_cfg: opt/sublet/cmdline refused (the text is longer",
                "init: hello from ring 3"), ("bios", "uefi")),
 )
+
+# Suites the main run boots again with another option: `nolazytlb` makes a kernel thread
+# load init_mm instead of borrowing the previous mm, a path the main run never takes.
+VARIANTS = (("nolazytlb", ("sched*", "active_mm")),)
+
 
 # ---- KTAP: pure functions of the console lines -----------------------------------------
 
@@ -389,6 +394,15 @@ def run_single(session, name, judge, **boot_args):
     return verdict
 
 
+def variant_runs(ktest_glob, suites_ran):
+    """(name, command line, prefix) of each VARIANTS boot whose suites the main run ran;
+    the test part of --ktest ("sched.yield*" -> ".yield*") narrows it the same way."""
+    tests = "." + ktest_glob.split(".", 1)[1] if ktest_glob and "." in ktest_glob else ""
+    return [(f"{option}-{suites.rstrip('*')}", f"ktest={suites}{tests} {option}", f"{option}:")
+            for option, globs in VARIANTS for suites in globs
+            if any(fnmatch.fnmatchcase(name, suites) for name in suites_ran)]
+
+
 def selected_boot_checks(ktest_glob):
     """All boot checks without --ktest; with it, those whose name it matches."""
     return [check for check in BOOT_CHECKS
@@ -399,6 +413,10 @@ def run_tests(args):
     """Every boot the arguments ask for; returns the summed verdict."""
     session, start = Session(args), time.monotonic()
     verdict, output = run_main(session, "main", f"ktest={args.ktest}" if args.ktest else "ktest")
+    ktap = output[find_ktap_start(output) or 0:]
+    suites_ran = [m[1] for m in map(re.compile(r"^    # Subtest: (\S+)$").match, ktap) if m]
+    for name, cmdline, prefix in variant_runs(args.ktest, suites_ran):
+        verdict.merge(run_main(session, name, cmdline, prefix)[0])
     for spec in [] if args.no_death else find_death_specs(output):
         verdict.merge(run_single(session, spec.test_name, partial(judge_death, spec),
                                  cmdline=f"ktest_death={spec.suite}.{spec.name}",

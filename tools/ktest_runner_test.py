@@ -338,6 +338,14 @@ class DeathAndBootCheckTest(unittest.TestCase):
         self.assertEqual(kr.selected_boot_checks("boot:*"), list(kr.BOOT_CHECKS))
         self.assertEqual(kr.selected_boot_checks("vsprintf.*"), [])
 
+    def test_variant_runs_follow_the_suites_that_ran(self):
+        self.assertEqual(kr.variant_runs(None, ["sched", "sched_stress", "active_mm", "elf"]), [
+            ("nolazytlb-sched", "ktest=sched* nolazytlb", "nolazytlb:"),
+            ("nolazytlb-active_mm", "ktest=active_mm nolazytlb", "nolazytlb:")])
+        self.assertEqual(kr.variant_runs("sched.yield*", ["sched"]),
+                         [("nolazytlb-sched", "ktest=sched*.yield* nolazytlb", "nolazytlb:")])
+        self.assertEqual(kr.variant_runs("vsprintf", ["vsprintf"]), [])
+
 
 class LaunchTest(unittest.TestCase):
     """tools/qemu_launch.py: the machine every boot gets."""
