@@ -218,14 +218,18 @@ def run_qemu(cmd, log, timeout, stop_after=(), ignore=lambda line: False, grace=
     for reader in readers:
         reader.start()
     kind = "exit"
-    while proc.poll() is None:
-        now = time.monotonic()
-        if now >= start + timeout or (stop_after and seen and now >= seen[0] + grace):
-            kind = "timeout" if now >= start + timeout else "stopped"
+    try:
+        while proc.poll() is None:
+            now = time.monotonic()
+            if now >= start + timeout or (stop_after and seen and now >= seen[0] + grace):
+                kind = "timeout" if now >= start + timeout else "stopped"
+                proc.kill()
+            time.sleep(0.05)
+    finally:  # never leave a QEMU behind, even when interrupted (Ctrl-C)
+        if proc.poll() is None:
             proc.kill()
-        time.sleep(0.05)
-    for reader in readers:
-        reader.join()
+        for reader in readers:
+            reader.join()
     proc.stdout.close()
     proc.stderr.close()
     text = b"".join(stderr).decode("utf-8", errors="replace")
