@@ -78,16 +78,24 @@ ISO := $(BUILD)/sublet.iso
 all: $(KERNEL) $(BUILD)/sublet.asm
 
 help:
-	@echo "make            build build/sublet.elf"
-	@echo "make iso        build build/sublet.iso (BIOS + UEFI)"
-	@echo "make run        boot in QEMU, serial console on this terminal (quit: Ctrl-A X)"
-	@echo "make debug      boot halted with a GDB stub; in another terminal: gdb -x build/gdbinit"
-	@echo "make test       build (with UBSAN, in build/test/), boot the self-tests headless, print N passed, N failed, N skipped"
-	@echo "make soak       only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles (make test: 5000)"
-	@echo "make deps       install the Debian/Ubuntu packages the project needs"
-	@echo "make check      clang-format (dry run), cppcheck, and the -Werror build"
-	@echo "make clean      remove build/"
-	@echo "variables: SMP=$(SMP) MEM=$(MEM) FIRMWARE=$(FIRMWARE) KTEST=<glob> QEMU_EXTRA= CMDLINE= CC= CROSS_COMPILE= SANITIZE="
+	@echo "make                 build build/sublet.elf and the user programs"
+	@echo "make user            build only the user programs (build/user/*.elf)"
+	@echo "make iso             build build/sublet.iso (BIOS + UEFI), GRUB's line CMDLINE"
+	@echo "make run             boot in QEMU, serial console on this terminal (quit: Ctrl-A X)"
+	@echo "make debug           the same, halted with a GDB stub; then: gdb -x build/gdbinit"
+	@echo "make test            build the test kernel (UBSAN, in build/test/), boot its self-tests"
+	@echo "                     headless (one ISO, a command line per boot), print"
+	@echo "                     N passed, N failed, N skipped"
+	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
+	@echo "make bench           boot the benchmarks under -icount, print the table"
+	@echo "make user-host-test  run the user-space tests on this Linux machine"
+	@echo "make check           clang-format (dry run), cppcheck, the -Werror build, user-check"
+	@echo "make user-check      cppcheck and the ELF checks of the user programs only"
+	@echo "make deps            install the Debian/Ubuntu packages the project needs"
+	@echo "make clean           remove build/"
+	@echo "variables: SMP=$(SMP) MEM=$(MEM) FIRMWARE=$(FIRMWARE) (bios, uefi) KTEST=<glob>"
+	@echo "  (test, run, debug) CMDLINE= QEMU_EXTRA= TIMEOUT=$(TIMEOUT) SOAK=$(SOAK) V=1"
+	@echo "  SANITIZE= (1: the test kernel) CC= CROSS_COMPILE= QEMU=$(QEMU)"
 
 # ---- compiling ------------------------------------------------------------------------
 
@@ -229,20 +237,22 @@ $(ISO): $(KERNEL) $(USER_ELFS) iso/grub.cfg tools/mkiso.sh $(BUILD)/cmdline.stam
 	@echo "  MKISO   $@"
 	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)" $(USER_ELFS)
 
-OVMF_CODE := $(firstword $(wildcard /usr/share/OVMF/OVMF_CODE.fd /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/ovmf/OVMF.fd /usr/share/qemu/OVMF.fd))
-QEMU_FIRMWARE_bios :=
-QEMU_FIRMWARE_uefi := -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE)
-QEMU_COMMON := -m $(MEM) -smp $(SMP) -cpu max -no-reboot $(QEMU_FIRMWARE_$(FIRMWARE)) \
-	-cdrom $(ISO) $(QEMU_EXTRA)
+# make run and make debug boot through tools/qemu_launch.py, as the tests and benchmarks
+# do: the same machine (isa-debug-exit included), the same OVMF. GRUB's line is CMDLINE
+# (the ISO is rebuilt when it changes); KTEST goes in QEMU's fw_cfg, appended to it.
+export QEMU
+LAUNCH = $(PYTHON) tools/qemu_launch.py --iso $(ISO) --firmware $(FIRMWARE) --mem $(MEM) \
+	--smp $(SMP) $(if $(KTEST),--cmdline 'ktest=$(KTEST)') \
+	$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)')
 
 run: deps $(ISO)
 	@echo "sublet: booting in QEMU ($(FIRMWARE), $(MEM), $(SMP) CPU). Quit with Ctrl-A X."
-	$(QEMU) $(QEMU_COMMON) -display none -serial mon:stdio
+	$(LAUNCH)
 
 debug: deps $(ISO) $(BUILD)/gdbinit
 	@echo "sublet: QEMU is halted with a GDB stub on :1234."
 	@echo "        In another terminal: gdb -x $(BUILD)/gdbinit   (then: hbreak kmain, continue)"
-	$(QEMU) $(QEMU_COMMON) -display none -serial mon:stdio -s -S
+	$(LAUNCH) --gdb
 
 $(BUILD)/gdbinit: tools/gdbinit
 	@mkdir -p $(BUILD)

@@ -1,7 +1,8 @@
 /*
  * kernel/cmdline.h - the kernel command line, split into `key` and `key=value` options.
  *
- * The boot loader hands us one string (multiboot2's command line tag, kernel/multiboot2.h).
+ * The boot loader hands us one string (multiboot2's command line tag, kernel/multiboot2.h);
+ * QEMU may pass a second in its fw_cfg device (arch/x86_64/fw_cfg.h), appended after it.
  * cmdline_parse() (kernel/cmdline.c) splits it once into options so that the rest of the
  * kernel asks questions ("is `ktest` set?", "what is `loglevel`?") instead of scanning text:
  *
@@ -32,6 +33,7 @@ struct cmdline {
 	char buf[CMDLINE_MAX_LEN];
 	struct cmdline_opt opts[CMDLINE_MAX_OPTS];
 	int count;
+	size_t used;	/* bytes of buf filled: the next option goes here */
 	bool truncated; /* options were dropped because buf or opts was full */
 };
 
@@ -42,6 +44,13 @@ struct cmdline {
  * A line shorter than CMDLINE_MAX_LEN with at most CMDLINE_MAX_OPTS options always fits.
  */
 int cmdline_parse(struct cmdline *cl, const char *text);
+
+/*
+ * Split `text` into more options after those cl already has, as if it followed them on the
+ * same line (so its options win over earlier ones of the same key). Returns 0 or -E2BIG
+ * as cmdline_parse(); once cl is truncated nothing more is added.
+ */
+int cmdline_append(struct cmdline *cl, const char *text);
 
 /*
  * The option named `key`, or NULL. When a key is given more than once the last one wins,
@@ -59,7 +68,11 @@ const char *cmdline_value(const struct cmdline *cl, const char *key);
 /* The kernel's own command line, filled once by cmdline_init() during boot. */
 extern struct cmdline kernel_cmdline;
 
-/* Parse `text` into kernel_cmdline and print "Kernel command line: ..." as Linux does. */
+/*
+ * Parse `text` into kernel_cmdline and print "Kernel command line: ..." as Linux does;
+ * then append the line QEMU passed in fw_cfg, if any: an option there overrides the same
+ * option on the boot loader's line. Malformed fw_cfg contents are refused with a message.
+ */
 void cmdline_init(const char *text);
 
 /* cmdline_has() and cmdline_value() on kernel_cmdline. */

@@ -190,3 +190,36 @@ KTEST(cmdline, full_buffer_rejects_empty_option)
 	KEXPECT_TRUE(t, cl.truncated);
 	KEXPECT_EQ(t, cl.count, 1);
 }
+
+/* QEMU's fw_cfg line is appended after the boot loader's: its options win. */
+KTEST(cmdline, append_overrides_earlier_options)
+{
+	KASSERT_EQ(t, cmdline_parse(&cl, "loglevel=3 quiet"), 0);
+	KASSERT_EQ(t, cmdline_append(&cl, "ktest=vsprintf loglevel=7"), 0);
+	KEXPECT_EQ(t, cl.count, 4);
+	KEXPECT_STREQ(t, cmdline_value(&cl, "loglevel"), "7");
+	KEXPECT_STREQ(t, cmdline_value(&cl, "ktest"), "vsprintf");
+	KEXPECT_TRUE(t, cmdline_has(&cl, "quiet"));
+	/* The first line's strings were not overwritten by the second's. */
+	KEXPECT_STREQ(t, cl.opts[0].value, "3");
+	KEXPECT_EQ(t, cmdline_append(&cl, NULL), 0);
+	KEXPECT_EQ(t, cl.count, 4);
+}
+
+/*
+ * The two lines share one buffer. Once an option did not fit, nothing more is added, not
+ * even a short option that would: the line is cut at one place only.
+ */
+KTEST(cmdline, append_after_truncation_adds_nothing)
+{
+	const size_t first = CMDLINE_MAX_LEN - 16; /* leaves 15 bytes: "c\0" fits, 16+1 not */
+
+	memset(long_line, 'k', first);
+	long_line[first] = '\0';
+	KASSERT_EQ(t, cmdline_parse(&cl, long_line), 0);
+	KEXPECT_EQ(t, cmdline_append(&cl, "sixteen_bytes_xx"), -E2BIG);
+	KEXPECT_TRUE(t, cl.truncated);
+	KEXPECT_EQ(t, cmdline_append(&cl, "c"), -E2BIG);
+	KEXPECT_EQ(t, cl.count, 1);
+	KEXPECT_FALSE(t, cmdline_has(&cl, "c"));
+}

@@ -9,7 +9,9 @@ KBENCH (kernel/bench.h) and prints lines of the form
 
 then ends QEMU through the isa-debug-exit port. Under `-icount shift=0` QEMU advances
 the TSC by one per guest instruction, so ticks are instructions: deterministic, the
-same on any host, whatever its load. Three boots, as many at once as the host has CPUs:
+same on any host, whatever its load. The boots go through tools/qemu_launch.py, as the
+tests' do: one ISO, each boot's command line in QEMU's fw_cfg. Three boots, as many at
+once as the host has CPUs:
 
     lazy        `bench`            at 128M   the main column
     nolazytlb   `bench nolazytlb`  at 128M   kernel threads load init_mm eagerly
@@ -27,24 +29,15 @@ docs/benchmarks.md.
 """
 
 import argparse
-import glob
 import os
 import re
 import shlex
-import subprocess
 import sys
 import threading
-import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The user programs the ISOs carry as boot modules unless --modules says otherwise: with
-# `ubench` among them, the kernel runs the user-space benchmarks after its own.
-DEFAULT_MODULES = os.path.join(REPO, "build", "user", "*.elf")
+import qemu_launch as ql
 
 ICOUNT_ARGS = ("-icount", "shift=0")
-QEMU_ARGS = ("-cpu", "max", "-smp", "1", "-display", "none", "-serial", "stdio", "-no-reboot",
-             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04")
-BENCH_EXIT_PASS = (0x10 << 1) | 1  # QEMU_EXIT_PASS written to the exit port
 
 BENCH_LINE = re.compile(r"^# bench: (\S+) (\d+) (.*?)(?: \| (.*))?\s*$")
 BENCH_END = "# bench: end"
@@ -92,28 +85,23 @@ class Boot:
         self.error = None
         self.seconds = 0.0
 
-    def command(self, qemu):
-        icount = list(ICOUNT_ARGS) if self.icount else []
-        return [qemu, "-m", self.mem] + icount + list(QEMU_ARGS) + ["-cdrom", self.iso]
+    def command(self):
+        """The machine of tools/qemu_launch.py, one CPU, the command line in fw_cfg."""
+        return ql.qemu_command(self.iso, self.mem, 1, "max", self.cmdline,
+                               extra=ICOUNT_ARGS if self.icount else ())
 
-    def run(self, qemu, timeout):
-        cmd = self.command(qemu)
-        start = time.monotonic()
+    def run(self, timeout):
+        cmd = self.command()
         try:
-            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=timeout)
-            output, status = done.stdout, done.returncode
-        except subprocess.TimeoutExpired as err:
-            output, status = err.stdout or b"", None
-        except OSError as err:
-            self.error = f"cannot run {qemu}: {err}"
+            with open(self.log_path, "w") as log:
+                log.write(f"# command: {shlex.join(cmd)}\n")
+                run = ql.run_qemu(cmd, log, timeout)
+        except ql.LaunchError as err:
+            self.error = str(err)
             return
-        self.seconds = time.monotonic() - start
-        text = output.decode("utf-8", errors="replace")
-        with open(self.log_path, "w") as log:
-            log.write(f"# command: {shlex.join(cmd)}\n{text}")
-        self.parse(text.splitlines())
-        self.judge(text, status, timeout)
+        self.seconds = run.seconds
+        self.parse(run.lines)
+        self.judge(run)
 
     def parse(self, lines):
         for line in lines:
@@ -124,37 +112,16 @@ class Boot:
                     self.order.append(name)
                 self.results[name] = (int(m.group(2)), m.group(3), m.group(4) or "")
 
-    def judge(self, text, status, timeout):
-        if status is None:
-            self.error = f"timed out after {timeout} s"
-        elif PANIC_TEXT in text:
-            panic = next(l for l in text.splitlines() if PANIC_TEXT in l)
+    def judge(self, run):
+        panic = next((line for line in run.lines if PANIC_TEXT in line), None)
+        if run.kind == "timeout":
+            self.error = f"timed out after {run.seconds:g} s"
+        elif panic:
             self.error = f"kernel panic: {panic.strip()}"
-        elif BENCH_END not in text:
-            self.error = f"QEMU exited (status {status}) before '{BENCH_END}'"
-        elif status != BENCH_EXIT_PASS:
-            self.error = f"QEMU exit status {status}, expected {BENCH_EXIT_PASS}"
-
-
-def find_modules(spec):
-    """The module files `spec` names (shell words, each a file or glob); None means
-    DEFAULT_MODULES, which may match nothing (user programs not built)."""
-    if spec is None:
-        return sorted(glob.glob(DEFAULT_MODULES))
-    files = []
-    for pattern in shlex.split(spec):
-        matches = sorted(glob.glob(pattern))
-        if not matches:
-            sys.exit(f"bench: --modules: no file matches {pattern}")
-        files += matches
-    return files
-
-
-def make_iso(mkiso, elf, iso, cmdline, modules):
-    done = subprocess.run([mkiso, elf, iso, cmdline] + modules, capture_output=True,
-                          text=True)
-    if done.returncode:
-        sys.exit(f"bench: {mkiso} failed for '{cmdline}':\n{done.stdout}{done.stderr}")
+        elif not any(BENCH_END in line for line in run.lines):
+            self.error = f"{run.describe()} before '{BENCH_END}'"
+        elif run.status != ql.STATUS_PASS:
+            self.error = f"{run.describe()}, expected {ql.STATUS_PASS}"
 
 
 def cell(boot, name):
@@ -215,13 +182,13 @@ def host_time_table(boots):
     return "\n".join(rows)
 
 
-def run_boots(boots, qemu, timeout, jobs):
+def run_boots(boots, timeout, jobs):
     """Run the boots, at most `jobs` at a time (each QEMU keeps one host CPU busy)."""
     slots = threading.Semaphore(jobs)
 
     def one(boot):
         with slots:
-            boot.run(qemu, timeout)
+            boot.run(timeout)
 
     threads = [threading.Thread(target=one, args=(b,)) for b in boots]
     for thread in threads:
@@ -230,50 +197,40 @@ def run_boots(boots, qemu, timeout, jobs):
         thread.join()
 
 
-def qemu_version(qemu):
-    try:
-        out = subprocess.run([qemu, "--version"], capture_output=True, text=True).stdout
-        return out.splitlines()[0] if out else "unknown"
-    except OSError:
-        return "unavailable"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--elf", default=os.path.join(REPO, "build", "sublet.elf"))
-    parser.add_argument("--out-dir", default=os.path.join(REPO, "build", "bench"),
-                        help="where the ISOs and boot logs go")
+    parser.add_argument("--elf", default=os.path.join(ql.REPO, "build", "sublet.elf"))
+    parser.add_argument("--out-dir", default=os.path.join(ql.REPO, "build", "bench"),
+                        help="where the ISO and the boot logs go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per boot")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="boots run at once (default: one per host CPU)")
     parser.add_argument("--host-time", action="store_true",
                         help="also boot without -icount and print the scheduler rows in "
                              "host TSC cycles")
-    parser.add_argument("--mkiso", default=os.path.join(REPO, "tools", "mkiso.sh"))
     parser.add_argument("--output", help="also write the table to this file")
     parser.add_argument("--modules", metavar="GLOBS",
                         help="user programs to boot as modules: shell words, each a file or "
                              "glob (default: build/user/*.elf, if built; '' for none)")
     args = parser.parse_args()
-    qemu = os.environ.get("QEMU", "qemu-system-x86_64")
 
     if not os.path.exists(args.elf):
         sys.exit(f"bench: no kernel at {args.elf} (build it first: make)")
     os.makedirs(args.out_dir, exist_ok=True)
-    modules = find_modules(args.modules)
-    isos = {}
-    boots = []
-    for key, cmdline, mem, icount in BOOTS + (HOST_TIME_BOOTS if args.host_time else ()):
-        if cmdline not in isos:
-            isos[cmdline] = os.path.join(args.out_dir, cmdline.replace(" ", "-") + ".iso")
-            make_iso(args.mkiso, args.elf, isos[cmdline], cmdline, modules)
-        boots.append(Boot(key, cmdline, mem, icount, isos[cmdline],
-                          os.path.join(args.out_dir, f"{key}.log")))
+    # One ISO for every boot, GRUB's line empty: each boot passes its own in fw_cfg.
+    iso = os.path.join(args.out_dir, "bench.iso")
+    try:
+        ql.build_iso(args.elf, iso, ql.find_modules(args.modules))
+    except ql.LaunchError as err:
+        sys.exit(f"bench: {err}")
+    boots = [Boot(key, cmdline, mem, icount, iso, os.path.join(args.out_dir, f"{key}.log"))
+             for key, cmdline, mem, icount in
+             BOOTS + (HOST_TIME_BOOTS if args.host_time else ())]
 
-    print(f"bench: {qemu_version(qemu)}; {len(boots)} boots, {max(1, args.jobs)} at a time, "
+    print(f"bench: {ql.versions()[0][len('# qemu: '):]}; {len(boots)} boots, {max(1, args.jobs)} at a time, "
           f"up to {args.timeout:.0f} s each; -icount shift=0: ticks = instructions",
           flush=True)
-    run_boots(boots, qemu, args.timeout, max(1, args.jobs))
+    run_boots(boots, args.timeout, max(1, args.jobs))
 
     failed = False
     for boot in boots:

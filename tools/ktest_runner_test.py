@@ -2,9 +2,10 @@
 """
 tools/ktest_runner_test.py - unit tests of tools/ktest_runner.py.
 
-They feed synthetic console logs to the runner's parser and verdict (pure functions, no
-QEMU), and drive its process plumbing with small Python child processes standing in for
-QEMU. Run with `python3 tools/ktest_runner_test.py`.
+They feed synthetic console logs, shaped as the kernel prints them, to the runner's parser
+and verdict (pure functions, no QEMU), and drive tools/qemu_launch.py's process plumbing
+with small Python child processes standing in for QEMU. Run with
+`python3 tools/ktest_runner_test.py`.
 """
 
 import contextlib
@@ -17,6 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktest_runner as kr  # noqa: E402
+import qemu_launch as ql  # noqa: E402
 
 SUMMARY_RE = r"^\d+ passed, \d+ failed, \d+ skipped$"
 
@@ -86,7 +88,7 @@ def report_of(verdict):
 
 
 def exit_end(status):
-    return kr.RunEnd("exit", status, 1.0)
+    return ql.Run([], "exit", status, 1.0, [])
 
 
 class ParseAndVerdictTest(unittest.TestCase):
@@ -120,7 +122,8 @@ class ParseAndVerdictTest(unittest.TestCase):
         self.assertIn("SKIP vsprintf.needs_feature: no APIC", report)
 
     def test_all_skipped_counts_as_no_tests(self):
-        text = "KTAP version 1\n1..1\nok 1 apic # SKIP no APIC\n"
+        text = ("KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: apic\n    1..1\n"
+                "    ok 1 timer # SKIP no APIC\nok 1 apic\n")
         verdict, report = self.judge(text, exit_end(kr.STATUS_PASS))
         self.assertEqual(verdict.skipped, 1)
         self.assertIn("ERROR: no tests ran (1 skipped)", report)
@@ -152,7 +155,7 @@ class ParseAndVerdictTest(unittest.TestCase):
     def test_truncated_top_level(self):
         text = ALL_PASS.replace("1..2\n", "1..3\n", 1)
         verdict, report = self.judge(text, exit_end(kr.STATUS_PASS))
-        self.assertIn("TRUNCATED: the log has only 2 of 3 planned top-level suites", report)
+        self.assertIn("TRUNCATED: the log has only 2 of 3 planned suites", report)
         self.assertEqual(report[-1], "3 passed, 1 failed, 0 skipped")
         self.assertNotEqual(kr.exit_status(verdict), 0)
 
@@ -213,28 +216,33 @@ class ParseAndVerdictTest(unittest.TestCase):
                             for p in verdict.problems))
         self.assertNotEqual(kr.exit_status(verdict), 0)
 
-    def test_parameterized_and_several_top_level_documents(self):
-        text = ALL_PASS + textwrap.dedent("""\
-            KTAP version 1
-            1..1
-                KTAP version 1
-                # Subtest: user
-                1..1
-                    KTAP version 1
-                    # Subtest: params
-                    ok 1 one
-                    not ok 2 two
-                not ok 1 params
-            not ok 1 user
-            """)
-        verdict, report = self.judge(text)
-        self.assertEqual(report[-1], "4 passed, 1 failed, 0 skipped")
-        self.assertIn("FAIL user.params.two", report)
+    def test_result_without_block_is_a_suite(self):
+        # init prints only "not ok" for a program it could not run.
+        text = ALL_PASS.replace("1..2\n", "1..3\n", 1).replace(
+            "# Totals", "# utest_x: exec failed\nnot ok 3 utest_x\n# Totals")
+        verdict, report = self.judge(text, exit_end(kr.STATUS_FAIL))
+        self.assertIn("ERROR: suite 'utest_x' says 'not ok' but none of its tests failed"
+                      "\n    # utest_x: exec failed", report)
+        self.assertEqual(report[-1], "3 passed, 1 failed, 0 skipped")
+
+    def test_unindented_noise_inside_a_suite(self):
+        text = ALL_PASS.replace("    ok 2 width_padding\n",
+                                "utest[3]: segfault at 0 ip 4002d0\n    ok 2 width_padding\n")
+        verdict, report = self.judge(text, exit_end(kr.STATUS_PASS))
+        self.assertEqual(report, ["3 passed, 0 failed, 0 skipped"])
+
+    def test_variant_run_names_its_tests(self):
+        verdict = kr.judge_main(lines_of(WITH_FAILURE), exit_end(kr.STATUS_FAIL), "nolazytlb:")
+        self.assertEqual(verdict.failures[0][0], "nolazytlb:vsprintf.width_padding")
 
     def test_misnumbered_result(self):
         text = ALL_PASS.replace("ok 2 cmdline", "ok 3 cmdline")
         verdict, _ = self.judge(text, exit_end(kr.STATUS_PASS))
         self.assertIn("ERROR: the log has result 3 where 2 was due", verdict.problems)
+        text = ALL_PASS.replace("    ok 2 width_padding", "    ok 1 width_padding")
+        verdict, _ = self.judge(text, exit_end(kr.STATUS_PASS))
+        self.assertIn("ERROR: suite 'vsprintf' has result 1 where 2 was due",
+                      verdict.problems)
 
 
 class RunEndTest(unittest.TestCase):
@@ -251,21 +259,21 @@ class RunEndTest(unittest.TestCase):
             "unexpected reset"])
 
     def test_qemu_error_shows_stderr(self):
-        end = kr.RunEnd("exit", 1, 0.1, stderr=["qemu: could not open disk image"])
+        end = ql.Run([], "exit", 1, 0.1, ["qemu: could not open disk image"])
         self.assertEqual(self.problems(end, ""), [
             "ERROR: no 'KTAP version 1' line: the tests never started",
             "ERROR: QEMU error: exit status 1\n    qemu: could not open disk image"])
 
     def test_timeout_names_last_line(self):
-        end = kr.RunEnd("timeout", None, 10.0, 10.0)
+        end = ql.Run([], "timeout", None, 10.0, [])
         problems = self.problems(end, "KTAP version 1\n1..1\n    ok 1 spin\n\n")
         self.assertIn("TIMEOUT: kernel gave no verdict within 10 s (last line: ok 1 spin)",
                       problems)
 
     def test_trailer_round_trip(self):
-        for end in (kr.RunEnd("exit", 35, 3.25), kr.RunEnd("timeout", None, 10.0, 10.0),
-                    kr.RunEnd("stopped", None, 4.5), kr.RunEnd("exit", 1, 0.5, stderr=["x"])):
-            back = kr.end_from_log(["# qemu: QEMU 7.2", "KTAP version 1"] + end.trailer())
+        for end in (ql.Run([], "exit", 35, 3.25, []), ql.Run([], "timeout", None, 10.0, []),
+                    ql.Run([], "stopped", None, 4.5, []), ql.Run([], "exit", 1, 0.5, ["x"])):
+            back = ql.Run.from_trailer(["# qemu: QEMU 7.2", "KTAP version 1"] + end.trailer())
             self.assertEqual((back.kind, back.status, back.stderr),
                              (end.kind, end.status, end.stderr))
 
@@ -298,7 +306,7 @@ class DeathAndBootCheckTest(unittest.TestCase):
 
     def test_death_passes_when_stopped_after_texts(self):
         out = ["kmem_cache_free: double free", "Kernel panic - not syncing: Fatal exception"]
-        verdict = kr.judge_death(self.SPEC, out, kr.RunEnd("stopped", None, 3.0))
+        verdict = kr.judge_death(self.SPEC, out, ql.Run([], "stopped", None, 3.0, []))
         self.assertEqual(verdict.passed, 1)
 
     def test_death_fails_without_expected_text(self):
@@ -306,8 +314,8 @@ class DeathAndBootCheckTest(unittest.TestCase):
         verdict = kr.judge_death(self.SPEC, out, exit_end(kr.STATUS_PANIC))
         self.assertEqual(verdict.failed, 1)
         self.assertIn("expected text not seen: 'kmem_cache_free: double free'",
-                      verdict.failures[0].details)
-        self.assertEqual(verdict.failures[0].name, "death:mm.double_free")
+                      verdict.failures[0][1])
+        self.assertEqual(verdict.failures[0][0], "death:mm.double_free")
 
     def test_death_fails_on_other_status(self):
         out = ["Kernel panic - not syncing: kmem_cache_free: double free"]
@@ -320,37 +328,72 @@ class DeathAndBootCheckTest(unittest.TestCase):
         verdict = kr.judge_boot_check(self.CHECK, ["Booting..."], exit_end(0))
         self.assertEqual(verdict.failed, 1)
 
+    def test_boot_check_needs_every_text(self):
+        check = kr.BOOT_CHECKS[1]
+        self.assertEqual(kr.judge_boot_check(check, [check.expect[0]]).failed, 1)
+        self.assertEqual(kr.judge_boot_check(check, list(check.expect)).passed, 1)
+
     def test_boot_check_selection(self):
         self.assertEqual(kr.selected_boot_checks(None), list(kr.BOOT_CHECKS))
         self.assertEqual(kr.selected_boot_checks("boot:*"), list(kr.BOOT_CHECKS))
         self.assertEqual(kr.selected_boot_checks("vsprintf.*"), [])
 
+    def test_variant_runs_follow_the_suites_that_ran(self):
+        self.assertEqual(kr.variant_runs(None, ["sched", "sched_stress", "active_mm", "elf"]), [
+            ("nolazytlb-sched", "ktest=sched* nolazytlb", "nolazytlb:"),
+            ("nolazytlb-active_mm", "ktest=active_mm nolazytlb", "nolazytlb:")])
+        self.assertEqual(kr.variant_runs("sched.yield*", ["sched"]),
+                         [("nolazytlb-sched", "ktest=sched*.yield* nolazytlb", "nolazytlb:")])
+        self.assertEqual(kr.variant_runs("vsprintf", ["vsprintf"]), [])
+
+
+class LaunchTest(unittest.TestCase):
+    """tools/qemu_launch.py: the machine every boot gets."""
+
     def test_qemu_command(self):
-        cmd = kr.build_qemu_command("qemu", "x.iso", "256M", 1, "max",
-                                    extra=["-cpu", "qemu32", "-icount", "shift=0"])
+        cmd = ql.qemu_command("x.iso", "256M", 1, "max", "ktest=a,b",
+                              extra=["-cpu", "qemu32", "-icount", "shift=0"], qemu="qemu")
         self.assertEqual(cmd[:5], ["qemu", "-m", "256M", "-smp", "1"])
         self.assertEqual(cmd.count("-cpu"), 1)
-        self.assertEqual(cmd[-6:], ["-cdrom", "x.iso", "-cpu", "qemu32", "-icount", "shift=0"])
+        self.assertIn("isa-debug-exit,iobase=0xf4,iosize=0x04", cmd)
+        self.assertIn("-no-reboot", cmd)
+        self.assertEqual(cmd[-8:], ["-cdrom", "x.iso", "-fw_cfg",
+                                    "name=opt/sublet/cmdline,string=ktest=a,,b",
+                                    "-cpu", "qemu32", "-icount", "shift=0"])
+
+    def test_no_fw_cfg_without_cmdline(self):
+        self.assertNotIn("-fw_cfg", ql.qemu_command("x.iso", qemu="qemu"))
 
     def test_ovmf_lookup(self):
-        code, nvram = kr.OVMF_PAIRS[0]
-        self.assertEqual(kr.find_ovmf(lambda path: path in (code, nvram)),
+        code, nvram = ql.OVMF_PAIRS[0]
+        self.assertEqual(ql.find_ovmf(lambda path: path in (code, nvram)),
                          ("pflash", code, nvram))
-        image = kr.OVMF_COMBINED[0]
-        self.assertEqual(kr.find_ovmf(lambda path: path == image), ("bios", image))
-        with self.assertRaises(kr.RunnerError):
-            kr.find_ovmf(lambda path: False)
+        image = ql.OVMF_COMBINED[0]
+        self.assertEqual(ql.find_ovmf(lambda path: path == image), ("bios", image))
+        with self.assertRaises(ql.LaunchError):
+            ql.find_ovmf(lambda path: False)
+
+    def test_uefi_gets_a_fresh_variable_store(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            vars_in, copy = os.path.join(tmp, "VARS.fd"), os.path.join(tmp, "run", "v.fd")
+            with open(vars_in, "w") as file:
+                file.write("vars")
+            args = ql.firmware_args("uefi", copy, ("pflash", "CODE.fd", vars_in))
+            self.assertEqual(args[-1], f"if=pflash,format=raw,file={copy}")
+            with open(copy) as file:
+                self.assertEqual(file.read(), "vars")
+        self.assertEqual(ql.firmware_args("bios", "unused"), [])
 
 
 class PlumbingTest(unittest.TestCase):
     """run_qemu() with a Python child process standing in for QEMU."""
 
-    def run_fake(self, script, timeout=10.0, watch=None, grace=0.2):
+    def run_fake(self, script, timeout=10.0, stop_after=(), grace=0.2):
         cmd = [sys.executable, "-c", textwrap.dedent(script)]
         with tempfile.TemporaryFile("w+") as log:
-            lines, end = kr.run_qemu(cmd, log, timeout, watch, grace)
+            end = ql.run_qemu(cmd, log, timeout, stop_after, kr.is_death_listing, grace)
             log.seek(0)
-            return lines, end, log.read().splitlines()
+            return end.lines, end, log.read().splitlines()
 
     def test_exit_status_and_split_lines(self):
         lines, end, log = self.run_fake("""
@@ -378,12 +421,15 @@ class PlumbingTest(unittest.TestCase):
     def test_stop_after_watched_texts(self):
         lines, end, _ = self.run_fake("""
             import time
+            print("# ktest-death: a.b expect: boom", flush=True)
+            time.sleep(0.5)
             print("Kernel panic - not syncing: boom", flush=True)
             print("backtrace", flush=True)
             time.sleep(60)
-        """, watch=kr.TextWatch([kr.PANIC_TEXT, "boom"]))
+        """, stop_after=[kr.PANIC_TEXT, "boom"])
         self.assertEqual(end.kind, "stopped")
-        self.assertEqual(lines, ["Kernel panic - not syncing: boom", "backtrace"])
+        self.assertEqual(lines[1:], ["Kernel panic - not syncing: boom", "backtrace"])
+        self.assertGreater(end.seconds, 0.5)  # the death listing alone did not stop it
         self.assertLess(end.seconds, 5)
 
 

@@ -5,8 +5,10 @@
 #
 # Stages <out>.d/ (the kernel, GRUB's menu from iso/grub.cfg, any modules, which GRUB
 # loads as multiboot2 modules named by their file name) and runs grub-mkrescue with only
-# the GRUB modules sublet needs, so the image stays a few MB. Used by `make iso` and by
-# tools/ktest_runner.py, which builds one ISO per kernel command line it boots.
+# the GRUB modules sublet needs, so the image stays a few MB; the staging directory and
+# grub-mkrescue's log are removed once the image is made. Used by `make iso` (GRUB's line is
+# then CMDLINE) and by tools/ktest_runner.py and tools/bench.py, which build one ISO with an
+# empty line and pass each boot's command line through QEMU's fw_cfg instead.
 set -eu
 
 if [ $# -lt 3 ]; then
@@ -50,3 +52,4 @@ if ! grub-mkrescue -o "$out" --install-modules="$modules" --locales= --fonts= --
 	echo "mkiso: grub-mkrescue failed (see above)" >&2
 	exit 1
 fi
+rm -rf "$stage" "$out.log"
