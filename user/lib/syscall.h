@@ -63,6 +63,25 @@ struct timespec {
 	long tv_nsec; /* 0 .. 999,999,999 */
 };
 
+/* sysinfo()'s answer: Linux's struct sysinfo on x86-64 (112 bytes). Memory fields count
+ * mem_unit bytes each (1 on sublet, as on Linux x86-64). */
+struct sysinfo {
+	long uptime;		/* seconds since boot */
+	unsigned long loads[3]; /* load averages */
+	unsigned long totalram; /* memory the kernel manages */
+	unsigned long freeram;	/* of which free */
+	unsigned long sharedram;
+	unsigned long bufferram;
+	unsigned long totalswap;
+	unsigned long freeswap;
+	unsigned short procs; /* tasks alive */
+	unsigned short pad;
+	unsigned long totalhigh;
+	unsigned long freehigh;
+	unsigned int mem_unit;
+	char _f[20 - 2 * sizeof(unsigned long) - sizeof(unsigned int)];
+};
+
 struct rusage; /* wait4's resource usage: never asked for (always NULL) */
 
 /* The environment the program started with (set by user/lib/crt0.S). */
@@ -77,6 +96,8 @@ void exit(int status) __attribute__((noreturn));
 ssize_t write(int fd, const void *buf, size_t n);
 pid_t getpid(void);
 pid_t getppid(void);
+/* Fill *info with memory and process counts: 0, or -EFAULT for a bad pointer. */
+int sysinfo(struct sysinfo *info);
 /* Let another runnable task run first; 0. */
 int sched_yield(void);
 /* Sleep for *req; 0, -EINVAL for a bad timespec, -EFAULT for a bad pointer. */
