@@ -280,6 +280,114 @@ static void campaign(int threads, long default_batches, int calls, unsigned long
 	UEXPECT_GE(cov.calls, (unsigned long)calls);
 }
 
+/* ---- the fuzzer's own parts ----------------------------------------------------------- */
+
+#define PLAN_CALLS 2000
+#define FUZZ_REG_WORDS (FUZZ_REGS_SIZE / 8)
+
+UTEST(raw_syscall_reads_back_every_register)
+{
+	struct fuzz_regs in = {.rax = __NR_getpid,
+			       .rbx = 0xb0b0,
+			       .rdx = 0xd0d0,
+			       .rsi = 0x5050,
+			       .rdi = 0xd1d1,
+			       .rbp = 0xb9b9,
+			       .r8 = 0x0808,
+			       .r9 = 0x0909,
+			       .r10 = 0x1010,
+			       .r12 = 0x1212,
+			       .r13 = 0x1313,
+			       .r14 = 0x1414,
+			       .r15 = 0x1515};
+	struct fuzz_regs out, changed;
+
+	memset(&out, 0, sizeof(out));
+	UEXPECT_EQ(fuzz_syscall_checked(&in, &out), (long)getpid());
+	UEXPECT_EQ((long)out.rax, (long)getpid());
+	UEXPECT_NE(in.rsp, 0ul); /* filled in with the stack pointer at the call */
+	UEXPECT_EQ(fuzz_changed_register(&in, &out), 0);
+	/* The oracle sees a change in any register but rax. */
+	for (int i = 1; i < FUZZ_REG_WORDS; i++) {
+		memcpy(&changed, &out, sizeof(changed));
+		((unsigned char *)&changed)[i * 8] ^= 1;
+		UEXPECT_EQ(fuzz_changed_register(&in, &changed), i);
+	}
+}
+
+/* A call of fuzz_syscalls[] by name, with arguments a0..a3. */
+static struct fuzz_call make_call(const char *name, long nr, unsigned long a0, unsigned long a1,
+				  unsigned long a2, unsigned long a3)
+{
+	struct fuzz_call c = {FUZZ_UNKNOWN, nr, {a0, a1, a2, a3, 0, 0}, {0}, -1};
+
+	for (int i = 0; i < fuzz_nr_syscalls; i++) {
+		if (!strcmp(fuzz_syscalls[i].name, name))
+			c.which = i;
+	}
+	return c;
+}
+
+UTEST(result_oracle_knows_each_calls_range)
+{
+	struct fuzz_call c = make_call("munmap", __NR_munmap, FUZZ_ARENA, FUZZ_PAGE, 0, 0);
+
+	UEXPECT_TRUE(fuzz_result_in_range(&c, 0, 0));
+	UEXPECT_TRUE(fuzz_result_in_range(&c, -EINVAL, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, 1, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, -MAX_ERRNO - 1, 0)); /* not an error number */
+	c = make_call("mmap", __NR_mmap, FUZZ_ARENA, FUZZ_PAGE, PROT_READ, MAP_FIXED);
+	UEXPECT_TRUE(fuzz_result_in_range(&c, (long)FUZZ_ARENA, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, (long)FUZZ_ARENA + (long)FUZZ_PAGE, 0));
+	c.arg[3] = MAP_PRIVATE | MAP_ANONYMOUS;
+	UEXPECT_TRUE(fuzz_result_in_range(&c, (long)FUZZ_ARENA + (long)FUZZ_PAGE, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, (long)FUZZ_ARENA + 1, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, (long)FUZZ_TASK_SIZE, 0));
+	c = make_call("write", __NR_write, 1000, 0, 10, 0);
+	UEXPECT_TRUE(fuzz_result_in_range(&c, 10, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, 11, 0));
+	c = make_call("getpid", __NR_getpid, 0, 0, 0, 0);
+	UEXPECT_TRUE(fuzz_result_in_range(&c, getpid(), 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, getpid() + 1, 0));
+	c = make_call("brk", __NR_brk, 0x12345678, 0, 0, 0);
+	UEXPECT_TRUE(fuzz_result_in_range(&c, 0x12345678, 0x600000));
+	UEXPECT_TRUE(fuzz_result_in_range(&c, 0x600000, 0x600000));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, 0x700000, 0x600000));
+	c = make_call("execve", __NR_execve, 0, 0, 0, 0);
+	UEXPECT_FALSE(fuzz_result_in_range(&c, 0, 0));
+	c = make_call("exit", __NR_exit, 0, 0, 0, 0);
+	UEXPECT_FALSE(fuzz_result_in_range(&c, 0, 0));
+	c = make_call("no such call", 1000, 0, 0, 0, 0);
+	UEXPECT_TRUE(fuzz_result_in_range(&c, -ENOSYS, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, 0, 0));
+	UEXPECT_FALSE(fuzz_result_in_range(&c, -EINVAL, 0));
+}
+
+UTEST(plans_depend_only_on_the_seed)
+{
+	struct fuzz_gen a = {42, false, false}, b = {42, false, false}, c = {43, false, false};
+	struct fuzz_batch batch = {42, 2, PLAN_CALLS / 2};
+	struct fuzz_coverage once = {0}, again = {0};
+	int differ = 0, same = 0;
+
+	for (int i = 0; i < PLAN_CALLS; i++) {
+		struct fuzz_call x, y, z;
+
+		fuzz_gen_call(&a, &x);
+		fuzz_gen_call(&b, &y);
+		fuzz_gen_call(&c, &z);
+		same += x.nr == y.nr && !memcmp(x.arg, y.arg, sizeof(x.arg)) &&
+			!memcmp(x.cls, y.cls, sizeof(x.cls));
+		differ += x.nr != z.nr || memcmp(x.arg, z.arg, sizeof(x.arg));
+	}
+	UEXPECT_EQ(same, PLAN_CALLS);
+	UEXPECT_GT(differ, PLAN_CALLS / 2);
+	fuzz_count_batch(&batch, &once);
+	fuzz_count_batch(&batch, &again);
+	UEXPECT_EQ(once.calls, (unsigned long)PLAN_CALLS);
+	UEXPECT_EQ(memcmp(&once, &again, sizeof(once)), 0);
+}
+
 /* Skip a campaign the settings leave out (a replay runs only its own mode). */
 static void skip_unless(enum mode mode)
 {

@@ -227,6 +227,13 @@ struct fuzz_batch {
 #define FUZZ_EXIT_BAD_RESULT 92 /* a result out of range for the call */
 #define FUZZ_EXIT_SETUP 93	/* the batch could not set up (mapping, threads) */
 
+/* The oracles, which the suite also tests on their own (run.c). The first register
+ * (other than rax) that differs between in and out, as an index into struct fuzz_regs
+ * counted in 8-byte words; 0 if none does. */
+int fuzz_changed_register(const struct fuzz_regs *in, const struct fuzz_regs *out);
+/* May c, made by this process alone, return ret? prev_brk: the break before a brk. */
+bool fuzz_result_in_range(const struct fuzz_call *c, long ret, unsigned long prev_brk);
+
 /* Is this a Linux host? (A call Linux has and sublet not answers.) */
 bool fuzz_on_linux(void);
 /* Run one batch in a forked process; its wait status, or -errno if fork failed. */

@@ -192,7 +192,8 @@ static const char *const reg_names[] = {"rax", "rbx", "rdx", "rsi", "rdi", "rbp"
 _Static_assert(sizeof(reg_names) / sizeof(reg_names[0]) * 8 == FUZZ_REGS_SIZE,
 	       "one name per register of struct fuzz_regs");
 
-/* Register i of r, counting in struct fuzz_regs's order (rax is 0). */
+/* Register i of r, counting in struct fuzz_regs's order (rax is 0): as
+ * fuzz_changed_register() counts. */
 static unsigned long reg_value(const struct fuzz_regs *r, int i)
 {
 	unsigned long v;
@@ -201,9 +202,7 @@ static unsigned long reg_value(const struct fuzz_regs *r, int i)
 	return v;
 }
 
-/* The first register (other than rax) that differs, as an index for reg_value(); 0 if
- * none does. */
-static int changed_register(const struct fuzz_regs *in, const struct fuzz_regs *out)
+int fuzz_changed_register(const struct fuzz_regs *in, const struct fuzz_regs *out)
 {
 	for (int i = 1; i < FUZZ_REGS_SIZE / 8; i++) {
 		if (reg_value(in, i) != reg_value(out, i))
@@ -262,6 +261,13 @@ static bool result_in_range(const struct fuzz_call *c, long ret, const struct st
 	}
 }
 
+bool fuzz_result_in_range(const struct fuzz_call *c, long ret, unsigned long prev_brk)
+{
+	struct stream s = {.pid = getpid(), .ppid = getppid()};
+
+	return result_in_range(c, ret, &s, prev_brk);
+}
+
 static const char *call_name(const struct fuzz_call *c)
 {
 	return c->which == FUZZ_UNKNOWN ? "unknown" : fuzz_syscalls[c->which].name;
@@ -289,7 +295,7 @@ static int run_direct(const struct stream *s, int serial, const struct fuzz_call
 		prev_brk = (unsigned long)brk(NULL);
 	load_regs(&in, c, serial);
 	ret = fuzz_syscall_checked(&in, &out);
-	reg = changed_register(&in, &out);
+	reg = fuzz_changed_register(&in, &out);
 	if (reg) {
 		report(s, serial, c, ret, "a register changed");
 		printf("    # fuzz: %s was 0x%lx, came back 0x%lx\n", reg_names[reg],
