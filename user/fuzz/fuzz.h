@@ -223,9 +223,10 @@ struct fuzz_batch {
 
 /* Exit statuses of a batch process (and of its threads). */
 #define FUZZ_EXIT_OK 0
-#define FUZZ_EXIT_BAD_REGS 91	/* a register other than rax, rcx, r11 changed */
-#define FUZZ_EXIT_BAD_RESULT 92 /* a result out of range for the call */
-#define FUZZ_EXIT_SETUP 93	/* the batch could not set up (mapping, threads) */
+#define FUZZ_EXIT_BAD_REGS 91	   /* a register other than rax, rcx, r11 changed */
+#define FUZZ_EXIT_BAD_RESULT 92	   /* a result out of range for the call */
+#define FUZZ_EXIT_SETUP 93	   /* the batch could not set up (mapping, threads) */
+#define FUZZ_EXIT_THREAD_KILLED 94 /* a thread of the batch died of a signal */
 
 /* The oracles, which the suite also tests on their own (run.c). The first register
  * (other than rax) that differs between in and out, as an index into struct fuzz_regs

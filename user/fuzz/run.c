@@ -7,12 +7,13 @@
  *
  *   direct    most calls: in the batch, through raw_syscall.S, with both oracles
  *   spawn     fork and clone: the new task exits at once, the batch reaps it
- *   sandbox   exit, exit_group, an execve that could succeed, a munmap or MAP_FIXED over
- *             the batch's own program or stack: in a forked child of the batch
+ *   sandbox   exit, exit_group, an execve that could succeed, a munmap over the batch's
+ *             own program or stack, a MAP_FIXED outside the arena: in a forked child
  *
  * and that keeps the run finite and the console readable: mapping lengths are capped
  * (a kernel that walks every page of a mapping on exit or fork would otherwise spend
- * minutes on one 2^46-byte mmap), and write() to the console fds gets no readable buffer.
+ * minutes on one 2^46-byte mmap), no pointer lands in the batch's stack, and write() to
+ * the console fds gets no readable buffer.
  * Guards change values, never the plan, so coverage counts stay exact.
  */
 #include "user/fuzz/fuzz.h"
@@ -426,8 +427,8 @@ static int batch_main(const struct fuzz_batch *b)
 	pid_t tids[FUZZ_MAX_THREADS];
 	int worst = set_up_batch(), status;
 
-	if (worst)
-		return worst;
+	if (worst || b->threads > FUZZ_MAX_THREADS)
+		return FUZZ_EXIT_SETUP;
 	if (!b->threads) {
 		init_stream(&streams[0], b, 0);
 		return run_stream(&streams[0]);
@@ -444,7 +445,7 @@ static int batch_main(const struct fuzz_batch *b)
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 			printf("    # fuzz: thread %d of batch 0x%lx: %s\n", t + 1, b->seed,
 			       wait_status_text(status, (char[48]){0}, 48));
-			worst = WIFEXITED(status) ? WEXITSTATUS(status) : FUZZ_EXIT_BAD_RESULT;
+			worst = WIFEXITED(status) ? WEXITSTATUS(status) : FUZZ_EXIT_THREAD_KILLED;
 		}
 	}
 	return worst;
