@@ -412,9 +412,10 @@ UTEST(threaded_campaign)
 
 #define SPAMMERS 2
 #define ISOLATION_ROUNDS 25
-#define ISOLATION_LEAD_US 700
+#define ISOLATION_LEAD_US 1500
+#define ISOLATION_SLICE_SAMPLES 5
 #define ISOLATION_GAP_MS 5    /* a TSC gap this long: another task ran */
-#define ISOLATION_WAIT_MS 300 /* for a preemption, at most */
+#define ISOLATION_WAIT_MS 200 /* for a preemption, at most */
 #define SPAMMER_STACK (16ul << 10)
 #define EXEC_FAILED 127
 
@@ -430,12 +431,9 @@ static int spam_execve(void *unused __attribute__((unused)))
 	return 0;
 }
 
-/*
- * Spin until this task is switched back in after another ran (a gap in the TSC), for at
- * most ISOLATION_WAIT_MS; the TSC value then, or 0. *last gets the TSC value just before
- * the gap: when the previous time slice ended.
- */
-static unsigned long wait_for_switch_in(unsigned long *last)
+/* How long this task ran before another took over: from now until a gap in the TSC,
+ * waiting ISOLATION_WAIT_MS at most; 0 if none showed. */
+static unsigned long run_until_preempted(void)
 {
 	unsigned long tpm = ticks_per_ms(), start = rdtsc(), prev = start, now;
 
@@ -443,44 +441,50 @@ static unsigned long wait_for_switch_in(unsigned long *last)
 		now = rdtsc();
 		if (now - start > ISOLATION_WAIT_MS * tpm)
 			return 0;
-		if (now - prev > ISOLATION_GAP_MS * tpm) {
-			*last = prev;
-			return now;
-		}
+		if (now - prev > ISOLATION_GAP_MS * tpm)
+			return prev - start;
 		prev = now;
 	}
 }
 
-/* The length of a time slice, in TSC ticks, measured while the spammers compete; 0 if
- * no preemption shows (a Linux host has CPUs to spare). */
+/*
+ * The length of a time slice, in TSC ticks, measured while the spammers compete: from a
+ * yield (after which a task starts a fresh slice) to the next preemption. The longest
+ * of a few: a host that stalls QEMU shows as an early gap, never a late one. 0 if no
+ * preemption shows (a Linux host has CPUs to spare).
+ */
 static unsigned long measure_time_slice(void)
 {
-	unsigned long in, out;
+	unsigned long longest = 0;
 
-	in = wait_for_switch_in(&out);
-	if (!in || !wait_for_switch_in(&out))
-		return 0;
-	return out - in;
+	for (int i = 0; i < ISOLATION_SLICE_SAMPLES; i++) {
+		unsigned long t;
+
+		sched_yield();
+		t = run_until_preempted();
+		if (t > longest)
+			longest = t;
+	}
+	return longest;
 }
 
 /*
  * Start the execve just before the tick that ends this task's time slice, so that the
  * spammers run in the middle of it (in its window between copying argv and building the
- * new stack, if it has one): a slice starts when the task is switched back in, and
- * lasts `slice`. Up to ISOLATION_LEAD_US early, at random: the window is short and
- * its place unknown.
+ * new stack, if it has one). A yield ends when the spammers' slices have run out, and
+ * starts a fresh slice of `slice`; up to ISOLATION_LEAD_US before its end, at random:
+ * the window is short and its place unknown.
  */
 static void wait_for_slice_end(int round, unsigned long slice)
 {
-	unsigned long state = (unsigned long)round, in, out, lead;
+	unsigned long state = (unsigned long)round, start, lead;
 
 	if (!slice)
 		return;
-	in = wait_for_switch_in(&out);
-	if (!in)
-		return;
+	sched_yield();
+	start = rdtsc();
 	lead = fuzz_below(&state, ISOLATION_LEAD_US * ticks_per_ms() / 1000);
-	while (rdtsc() < in + slice - lead)
+	while (rdtsc() < start + slice - lead)
 		;
 }
 
@@ -517,6 +521,8 @@ UTEST(execve_isolation)
 		UASSERT_GT(spammers[i], 0);
 	}
 	slice = measure_time_slice();
+	utest_log("time slice %lu us: each execve starts up to %d us before its end",
+		  slice * 1000 / ticks_per_ms(), ISOLATION_LEAD_US);
 	for (int round = 0; round < ISOLATION_ROUNDS; round++) {
 		int status = run_argv_checker(round, slice);
 
