@@ -114,11 +114,15 @@ static const struct timespec timespecs[] = {
     {-0x7fffffffffffffffl - 1, 0},
 };
 
+/* Longer than the 64 bytes sublet's execve keeps of a name. */
+#define FUZZ_LONG_NAME                                                                             \
+	("fuzz-a-name-longer-than-any-program-name-the-kernel-keeps-"                              \
+	 "fuzz-a-name-longer-than-any-program-name-the-kernel-keeps")
+
 static const char *const paths[FUZZ_NR_PATHS] = {
     [FUZZ_PATH_MISSING] = "fuzz-no-such-program",
     [FUZZ_PATH_EMPTY] = "",
-    [FUZZ_PATH_LONG] = "fuzz-a-name-longer-than-any-program-name-the-kernel-keeps-"
-		       "fuzz-a-name-longer-than-any-program-name-the-kernel-keeps",
+    [FUZZ_PATH_LONG] = FUZZ_LONG_NAME,
     [FUZZ_PATH_REAL] = "fuzz_argv_child",
 };
 
