@@ -247,8 +247,9 @@ static bool more_batches(long done, long default_batches, unsigned long start)
 		return done < 1;
 	if (cfg.batches)
 		return done < cfg.batches;
-	if (cfg.seconds) /* half the time for each campaign */
-		return (rdtsc() - start) / ticks_per_ms() < cfg.seconds * MS_PER_S / 2;
+	if (cfg.seconds) /* half the time for each campaign, unless only one runs */
+		return (rdtsc() - start) / ticks_per_ms() <
+		       cfg.seconds * MS_PER_S / (cfg.mode == MODE_ALL ? 2 : 1);
 	return done < default_batches;
 }
 
@@ -267,7 +268,9 @@ static void campaign(int threads, long default_batches, int calls, unsigned long
 	for (; more_batches(done, default_batches, start); done++) {
 		b.seed =
 		    cfg.replay ? cfg.batch : fuzz_derive(cfg.seed ^ stream, (unsigned long)done);
-		utest_log("batch %ld seed 0x%lx", done, b.seed);
+		/* Before it runs: after a panic, the last of these lines names the batch. */
+		utest_log("batch %ld seed 0x%lx (replay: make fuzz BATCH=0x%lx MODE=%s)", done,
+			  b.seed, b.seed, mode_name(threads));
 		fuzz_count_batch(&b, &cov);
 		if (!run_one_batch(&b)) {
 			done++;
