@@ -1,12 +1,13 @@
 /*
  * user/utest_fuzz.c - the seeded system-call fuzzer as a KTAP suite (docs/fuzzing.md).
  *
- * `make test` runs a short fixed-seed campaign: single-threaded batches, then threaded
- * ones (threads of one process racing over the same mappings), each batch a forked
- * process checked by the oracles of user/fuzz/run.c; then a targeted check that execve
- * arguments never leak between processes, and that memory (sysinfo's freeram) is back
- * where it was before the campaign. The coverage (calls per syscall and per argument
- * class) and the seeds go to the log as diagnostics.
+ * The suite first tests the fuzzer's own oracles and that its plans depend on the seed
+ * alone. Then `make test` runs a short fixed-seed campaign: single-threaded batches,
+ * then threaded ones (threads of one process racing over the same mappings), each batch
+ * a forked process checked by the oracles of user/fuzz/run.c; then a targeted check that
+ * execve arguments never leak between processes, and that memory (sysinfo's freeram)
+ * is back where it was before the campaign. The coverage (calls per syscall and per
+ * argument class) and the seeds go to the log as diagnostics.
  *
  * `make fuzz SEED=.. TIME=..` runs the same tests for longer; the kernel passes the
  * settings through init as this program's second argument (docs/userspace-programs.md):
