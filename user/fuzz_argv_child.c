@@ -16,7 +16,7 @@
  * test to hit in a few rounds (finding 3 of issue 8 leaked argv in exactly there).
  * Initialised, so that it is in the file: .bss would only be mapped.
  */
-#define BALLAST_SIZE (1ul << 20)
+#define BALLAST_SIZE (2ul << 20)
 static volatile char ballast[BALLAST_SIZE] = {1};
 
 int main(int argc, char **argv)

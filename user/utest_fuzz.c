@@ -416,7 +416,7 @@ UTEST(threaded_campaign)
 
 #define SPAMMERS 2
 #define ISOLATION_ROUNDS 25
-#define ISOLATION_LEAD_US 1500
+#define ISOLATION_LEAD_US 4000
 #define ISOLATION_SLICE_SAMPLES 5
 #define ISOLATION_GAP_MS 5    /* a TSC gap this long: another task ran */
 #define ISOLATION_WAIT_MS 200 /* for a preemption, at most */
