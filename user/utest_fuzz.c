@@ -287,6 +287,7 @@ static void campaign(int threads, long default_batches, int calls, unsigned long
 /* ---- the fuzzer's own parts ----------------------------------------------------------- */
 
 #define PLAN_CALLS 2000
+#define GUARD_IMAGE 0x400000ul /* where user/user.ld puts the program */
 #define FUZZ_REG_WORDS (FUZZ_REGS_SIZE / 8)
 
 UTEST(raw_syscall_reads_back_every_register)
@@ -365,6 +366,39 @@ UTEST(result_oracle_knows_each_calls_range)
 	UEXPECT_TRUE(fuzz_result_in_range(&c, -ENOSYS, 0));
 	UEXPECT_FALSE(fuzz_result_in_range(&c, 0, 0));
 	UEXPECT_FALSE(fuzz_result_in_range(&c, -EINVAL, 0));
+}
+
+/* The batch that makes c alone survives it, its oracles content. */
+static void expect_batch_survives(struct fuzz_call c)
+{
+	int status = fuzz_run_call(&c);
+
+	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != FUZZ_EXIT_OK)
+		UEXPECT_FAIL("a batch making %s(0x%lx, 0x%lx, 0x%lx, 0x%lx) ended with status 0x%x",
+			     c.which == FUZZ_UNKNOWN ? "?" : fuzz_syscalls[c.which].name, c.arg[0],
+			     c.arg[1], c.arg[2], c.arg[3], status);
+}
+
+UTEST(guards_keep_the_batch_alive)
+{
+	/* Each of these would end or wreck a batch that made it directly, or (the mmap of
+	 * 2^46 bytes) make its exit take half an hour on a kernel that visits every page. */
+	struct fuzz_call exec_real =
+	    make_call("execve", __NR_execve, (unsigned long)FUZZ_ARGV_CHILD, 0, 0, 0);
+	unsigned long rw = PROT_READ | PROT_WRITE, fixed = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
+
+	exec_real.cls[0] = FC_VALID;
+	exec_real.valid_pick = FUZZ_PATH_REAL;
+	expect_batch_survives(make_call("munmap", __NR_munmap, GUARD_IMAGE, 1ul << 30, 0, 0));
+	expect_batch_survives(make_call("mmap", __NR_mmap, GUARD_IMAGE, FUZZ_PAGE, rw, fixed));
+	expect_batch_survives(
+	    make_call("mmap", __NR_mmap, 0, 1ul << 46, rw, MAP_PRIVATE | MAP_ANONYMOUS));
+	expect_batch_survives(make_call("exit", __NR_exit, 3, 0, 0, 0));
+	expect_batch_survives(make_call("exit_group", __NR_exit_group, 4, 0, 0, 0));
+	expect_batch_survives(exec_real);
+	expect_batch_survives(make_call("fork", __NR_fork, 0, 0, 0, 0));
+	expect_batch_survives(make_call("clone", __NR_clone, CLONE_VM | SIGCHLD, 0, 0, 0));
+	expect_batch_survives(make_call("brk", __NR_brk, FUZZ_TASK_SIZE - FUZZ_PAGE, 0, 0, 0));
 }
 
 UTEST(plans_depend_only_on_the_seed)

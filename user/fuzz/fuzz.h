@@ -239,6 +239,9 @@ bool fuzz_result_in_range(const struct fuzz_call *c, long ret, unsigned long pre
 bool fuzz_on_linux(void);
 /* Run one batch in a forked process; its wait status, or -errno if fork failed. */
 int fuzz_run_batch(const struct fuzz_batch *b);
+/* Run the one call c as a batch would (guards, sandbox, oracles), in a forked process
+ * set up as a batch; its wait status, or -errno. For the suite's tests of the guards. */
+int fuzz_run_call(const struct fuzz_call *c);
 /* Count the calls the batch plans, without running them. */
 void fuzz_count_batch(const struct fuzz_batch *b, struct fuzz_coverage *cov);
 

@@ -361,6 +361,19 @@ static int run_sandboxed(const struct stream *s, int serial, const struct fuzz_c
 
 /* ---- streams, batches ----------------------------------------------------------------- */
 
+/* Run the planned call c, as its guard decides; a FUZZ_EXIT_* status. */
+static int run_call(const struct stream *s, int serial, struct fuzz_call *c)
+{
+	switch (guard(c, s->threaded)) {
+	case FH_SPAWN:
+		return run_spawn(s, serial, c);
+	case FH_SANDBOX:
+		return run_sandboxed(s, serial, c);
+	default:
+		return run_direct(s, serial, c);
+	}
+}
+
 static int run_stream(struct stream *s)
 {
 	struct fuzz_gen g = {s->seed, s->threaded, env.host_linux};
@@ -371,17 +384,7 @@ static int run_stream(struct stream *s)
 	s->ppid = getppid();
 	for (int i = 0; i < s->calls; i++) {
 		fuzz_gen_call(&g, &c);
-		switch (guard(&c, s->threaded)) {
-		case FH_SPAWN:
-			err = run_spawn(s, i, &c);
-			break;
-		case FH_SANDBOX:
-			err = run_sandboxed(s, i, &c);
-			break;
-		default:
-			err = run_direct(s, i, &c);
-			break;
-		}
+		err = run_call(s, i, &c);
 		if (err)
 			return err;
 	}
@@ -460,6 +463,25 @@ int fuzz_run_batch(const struct fuzz_batch *b)
 		return pid;
 	if (pid == 0)
 		exit(batch_main(b));
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return status;
+}
+
+int fuzz_run_call(const struct fuzz_call *c)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return pid;
+	if (pid == 0) {
+		struct stream s = {.pid = getpid(), .ppid = getppid()};
+		struct fuzz_call copy = *c;
+		int err = set_up_batch();
+
+		exit(err ? err : run_call(&s, 0, &copy));
+	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -ECHILD;
 	return status;
