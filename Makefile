@@ -26,8 +26,8 @@ SOAK ?= 10000
 
 # SANITIZE=1 builds the test kernel: UBSAN on (kernel/ubsan.c), objects in build/test/,
 # so that `make`, `make run` and `make bench` keep the plain -O2 kernel, and its
-# numbers, in build/. `make test` turns it on unless told SANITIZE=0.
-ifneq ($(filter test,$(MAKECMDGOALS)),)
+# numbers, in build/. `make test` and `make fuzz` turn it on unless told SANITIZE=0.
+ifneq ($(filter test fuzz,$(MAKECMDGOALS)),)
 SANITIZE ?= 1
 endif
 ifeq ($(SANITIZE),1)
@@ -87,6 +87,8 @@ help:
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
+	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
+	@echo "                     to replay one batch (docs/fuzzing.md)"
 	@echo "make bench           boot the benchmarks under -icount, print the table"
 	@echo "make user-host-test  run the user-space tests on this Linux machine"
 	@echo "make check           clang-format (dry run), cppcheck, the -Werror build, user-check"
@@ -205,7 +207,7 @@ $(USER_LIB): $(USER_LIB_OBJS)
 $(USER_ELFS): $(USER_BUILD)/%.elf: $(USER_BUILD)/%.o $(USER_CRT0) $(USER_LIB) user/user.ld \
 		user/check_elf.py
 	@echo "  LD      $@"
-	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB)
+	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_EXTRA_OBJS) $(USER_LIB)
 	$(Q)$(PYTHON) user/check_elf.py $@ || { rm -f $@; exit 1; }
 
 # The user tests on this Linux machine (same syscall numbers and ABI), driven by init's
@@ -219,11 +221,26 @@ user-host-test: $(USER_ELFS)
 # suppressions; everything else must be clean.
 user-check: $(USER_ELFS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -I. $(wildcard user/*.c user/lib/*.c)
+		--inline-suppr --suppress=missingIncludeSystem -I. $(wildcard user/*.c user/lib/*.c user/fuzz/*.c)
 	$(PYTHON) user/check_elf.py $(USER_ELFS)
 check: user-check
 
 -include $(USER_PROG_OBJS:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d)
+
+# The fuzzer's engine (user/fuzz/) is linked into utest_fuzz only. See docs/fuzzing.md.
+USER_FUZZ_C_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(wildcard user/fuzz/*.c))
+USER_FUZZ_S_OBJS := $(patsubst user/%.S,$(USER_BUILD)/%.o,$(wildcard user/fuzz/*.S))
+$(USER_FUZZ_C_OBJS): $(USER_BUILD)/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
+$(USER_FUZZ_S_OBJS): $(USER_BUILD)/%.o: user/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(USER_ASFLAGS) -c -o $@ $<
+$(USER_BUILD)/utest_fuzz.elf: $(USER_FUZZ_C_OBJS) $(USER_FUZZ_S_OBJS)
+$(USER_BUILD)/utest_fuzz.elf: USER_EXTRA_OBJS := $(USER_FUZZ_C_OBJS) $(USER_FUZZ_S_OBJS)
+-include $(USER_FUZZ_C_OBJS:.o=.d) $(USER_FUZZ_S_OBJS:.o=.d)
 
 # ---- ISO, QEMU ------------------------------------------------------------------------
 
@@ -273,6 +290,28 @@ test: deps $(KERNEL) $(USER_ELFS)
 # The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
 soak:
 	$(MAKE) test KTEST=soak CMDLINE='soak=$(SOAK) $(CMDLINE)'
+
+# ---- fuzzing --------------------------------------------------------------------------
+# A longer campaign of the syscall fuzzer (user/utest_fuzz.c, docs/fuzzing.md): the
+# utest_fuzz suite alone, its settings passed through the kernel command line to init
+# and on to the program. BATCH=<seed> MODE=single|threads replays one batch.
+
+SEED ?= 0x5eed2026
+TIME ?= 300
+BATCHES ?=
+BATCH ?=
+MODE ?=
+comma := ,
+FUZZ_SETTINGS = seed=$(SEED),time=$(TIME)$(if $(BATCHES),$(comma)batches=$(BATCHES))$(if \
+	$(BATCH),$(comma)batch=$(BATCH))$(if $(MODE),$(comma)mode=$(MODE))
+
+.PHONY: fuzz
+fuzz: deps $(KERNEL) $(USER_ELFS)
+	$(PYTHON) tools/ktest_runner.py --elf $(KERNEL) --log build/fuzz.log \
+		--firmware $(FIRMWARE) --mem $(MEM) --smp $(SMP) --timeout $$(($(TIME) * 2 + 600)) \
+		--modules '$(USER_ELFS)' --ktest 'utest_fuzz' \
+		--cmdline-extra 'utest_args=$(FUZZ_SETTINGS) $(CMDLINE)' \
+		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)')
 
 # ---- benchmarks -----------------------------------------------------------------------
 # Boots the kernel with `bench` (and `bench nolazytlb`, and at 8G) under -icount shift=0,

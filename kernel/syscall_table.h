@@ -21,5 +21,7 @@ long sys_munmap(unsigned long addr, unsigned long len, unsigned long a2, unsigne
 		unsigned long a4, unsigned long a5, struct trap_frame *tf);
 long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2, unsigned long a3,
 	     unsigned long a4, unsigned long a5, struct trap_frame *tf);
+long sys_sysinfo(unsigned long info, unsigned long a1, unsigned long a2, unsigned long a3,
+		 unsigned long a4, unsigned long a5, struct trap_frame *tf);
 
 #endif

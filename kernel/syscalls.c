@@ -227,6 +227,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_execve] = sys_execve,
     [__NR_exit] = sys_exit,
     [__NR_wait4] = sys_wait4,
+    [__NR_sysinfo] = sys_sysinfo,
     [__NR_getppid] = sys_getppid,
     [__NR_gettid] = sys_gettid,
     [__NR_exit_group] = sys_exit_group,

@@ -39,6 +39,8 @@ struct free_area {
 /* Not static, so that GDB can `p free_area[3]` and `p nr_free_total`. */
 struct free_area free_area[MAX_ORDER];
 unsigned long nr_free_total; /* pages on all lists: sum of nr_free << order */
+/* Frames handed to the lists at boot; written once by page_alloc_init, then read-only. */
+static unsigned long totalram;
 
 /* zone_lock protects free_area, nr_free_total and the PG_buddy/order fields of free
  * pages. Interrupts are off while it is held, so an interrupt handler may allocate. */
@@ -249,6 +251,11 @@ void free_pages(unsigned long addr, unsigned int order)
 	__free_pages(virt_to_page((const void *)addr), order);
 }
 
+unsigned long totalram_pages(void)
+{
+	return READ_ONCE(totalram);
+}
+
 unsigned long nr_free_pages(void)
 {
 	return READ_ONCE(nr_free_total);
@@ -381,5 +388,6 @@ void page_alloc_init(void)
 		release_region(&memblock_memory.regions[i], &next_pfn);
 	mark_reserved(next_pfn, max_pfn);
 	memblock_retired = true;
+	totalram = nr_free_pages(); /* nothing has been allocated from the lists yet */
 	print_memory_info(map_bytes);
 }

@@ -40,6 +40,9 @@ unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
 unsigned long get_zeroed_page(gfp_t gfp);
 void free_pages(unsigned long addr, unsigned int order);
 
+/* Pages the buddy allocator manages, free or not: every frame it was given at boot
+ * (Linux's totalram_pages(); sysinfo's totalram). */
+unsigned long totalram_pages(void);
 /* Pages currently free in the buddy allocator. */
 unsigned long nr_free_pages(void);
 /* Free blocks of one order (for tests and /proc/buddyinfo-style output). */

@@ -367,17 +367,25 @@ static void __noreturn ktest_finish(bool user_failed)
 	qemu_exit(kernel_totals.fail || user_failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 }
 
-/* Run the user-space suites: become init (pid 1) in its ktest mode. */
+/*
+ * Run the user-space suites: become init (pid 1) in its ktest mode. `utest_args=<text>`
+ * on the command line reaches every program as its second argument (`make fuzz` passes
+ * the fuzzer's seed and duration so): init gets it as "--args=<text>" before the names.
+ */
 static void __noreturn run_user_suites(const char **names, int n, int first_index)
 {
-	static char index[KTEST_INDEX_LEN];
-	const char *argv[KTEST_MAX_USER_SUITES + 3] = {"init", "ktest", index};
-	int err;
+	static char index[KTEST_INDEX_LEN], args[CMDLINE_MAX_LEN];
+	const char *argv[KTEST_MAX_USER_SUITES + 4] = {"init", "ktest", index};
+	int argc = 3, err;
 
 	snprintf(index, sizeof(index), "%d", first_index);
+	if (kernel_param("utest_args")) {
+		snprintf(args, sizeof(args), "--args=%s", kernel_param("utest_args"));
+		argv[argc++] = args;
+	}
 	for (int i = 0; i < n; i++)
-		argv[3 + i] = names[i];
-	err = kernel_execve("init", argv, n + 3);
+		argv[argc++] = names[i];
+	err = kernel_execve("init", argv, argc);
 	printk("# ktest: cannot start init for the user-space suites (%d)\n", err);
 	for (int i = 0; i < n; i++)
 		printk("not ok %d %s\n", first_index + i, names[i]);

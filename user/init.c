@@ -7,6 +7,7 @@
  * Self-test boot (argv = ["init", "ktest", "<first index>", "<program>"...]): the
  * kernel has printed its own KTAP suites and a plan that counts the user test programs
  * too; init runs each named program in turn as `<program> <index>` (fork + execve),
+ * or `<program> <index> <settings>` if "--args=<settings>" precedes the programs,
  * waits for it and prints the top-level result line for the suite the program printed:
  *
  *   ok <index> <program>
@@ -23,11 +24,13 @@
 #define EXEC_FAILED_STATUS 127 /* a child whose execve failed, as shells report it */
 #define NAME_SIZE 64
 #define INDEX_SIZE 24
+#define ARGS_PREFIX "--args=" /* settings for every test program (kernel's utest_args=) */
 
-/* Start `name` with argv [name, arg] (arg may be NULL); the child's pid or -errno. */
-static pid_t spawn(const char *name, const char *arg)
+/* Start `name` with argv [name, arg, arg2] (NULL ends it early); the child's pid or
+ * -errno. */
+static pid_t spawn(const char *name, const char *arg, const char *arg2)
 {
-	char *argv[] = { (char *)name, (char *)arg, NULL };
+	char *argv[] = { (char *)name, (char *)arg, (char *)arg2, NULL };
 	char *envp[] = { NULL };
 	pid_t pid = fork();
 	int ret;
@@ -52,8 +55,9 @@ static void test_name(char *out, size_t size, const char *name)
 	out[len] = '\0';
 }
 
-/* Run one test program as KTAP test `index`; returns whether it passed. */
-static int run_test_program(const char *program, long index)
+/* Run one test program as KTAP test `index` (with `settings` as its second argument,
+ * if not NULL); returns whether it passed. */
+static int run_test_program(const char *program, long index, const char *settings)
 {
 	char name[NAME_SIZE], index_text[INDEX_SIZE], why[48];
 	int status = 0;
@@ -61,7 +65,7 @@ static int run_test_program(const char *program, long index)
 
 	test_name(name, sizeof(name), program);
 	snprintf(index_text, sizeof(index_text), "%ld", index);
-	pid = spawn(program, index_text);
+	pid = spawn(program, index_text, settings);
 	if (pid < 0) {
 		printf("# %s: fork failed: error %d\nnot ok %ld %s\n", name, pid, index, name);
 		return 0;
@@ -80,18 +84,23 @@ static int run_test_program(const char *program, long index)
 	return 0;
 }
 
-/* argv: "ktest", first index, programs... Returns the number that failed. */
+/* argv: "ktest", first index, ["--args=<settings>"], programs... Returns the number
+ * that failed. */
 static int ktest_mode(int argc, char **argv)
 {
-	int ok = 0, failed = 0;
+	int ok = 0, failed = 0, first = 2;
 	long index = argc > 1 ? parse_long(argv[1], &ok) : 0;
+	const char *settings = NULL;
 
 	if (argc < 2 || !ok || index <= 0) {
-		printf("# init: usage: init ktest <first KTAP index> <program>...\n");
+		printf("# init: usage: init ktest <first KTAP index> [--args=<settings>] "
+		       "<program>...\n");
 		return 1;
 	}
-	for (int i = 2; i < argc; i++)
-		failed += !run_test_program(argv[i], index++);
+	if (argc > first && !strncmp(argv[first], ARGS_PREFIX, strlen(ARGS_PREFIX)))
+		settings = argv[first++] + strlen(ARGS_PREFIX);
+	for (int i = first; i < argc; i++)
+		failed += !run_test_program(argv[i], index++, settings);
 	return failed;
 }
 
@@ -102,7 +111,7 @@ static void __attribute__((noreturn)) normal_mode(void)
 	pid_t pid;
 
 	printf("init: hello from ring 3 (pid %d)\n", getpid());
-	pid = spawn("hello", NULL);
+	pid = spawn("hello", NULL, NULL);
 	if (pid < 0)
 		printf("init: cannot fork: error %d\n", pid);
 	else if (waitpid(pid, &status, 0) == pid)

@@ -17,6 +17,8 @@ UTEST_SUITE(utest_mem);
 #define MAP_PAGES 5
 #define LARGE_MAP_SIZE (64ul << 20)
 #define LARGE_MAP_STRIDE (4ul << 20)
+#define SYSINFO_MAP_SIZE (4ul << 20)
+#define LINUX_NR_GETUID 102 /* Linux has it, sublet not: tells the two apart */
 #define HUGE_LEN (1ul << 47) /* all of user space: can never fit */
 #define KERNEL_DIRECT_MAP 0xffff888000000000ul
 #define NON_CANONICAL 0x0000800000000000ul
@@ -399,6 +401,60 @@ static int xmm_child(void *arg)
 {
 	(void)arg;
 	return xmm_survive_yields(2, MXCSR_DEFAULT | MXCSR_RC_ZERO) ? 1 : 0;
+}
+
+UTEST(sysinfo_reports_memory)
+{
+	struct sysinfo info;
+
+	memset(&info, 0xff, sizeof(info));
+	UASSERT_EQ(sysinfo(&info), 0);
+	UEXPECT_EQ(sizeof(info), 112ul); /* Linux x86-64's layout */
+	UEXPECT_GE(info.mem_unit, 1u);
+	UEXPECT_GT(info.totalram, 0ul);
+	UEXPECT_GT(info.freeram, 0ul);
+	UEXPECT_LE(info.freeram, info.totalram);
+	UEXPECT_GT(info.procs, 0);
+	UEXPECT_GE(info.uptime, 0l);
+}
+
+/* Bytes of free memory, as sysinfo counts it. */
+static unsigned long free_bytes(void)
+{
+	struct sysinfo info;
+
+	if (sysinfo(&info))
+		return 0;
+	return info.freeram * info.mem_unit;
+}
+
+UTEST(sysinfo_freeram_follows_touched_pages)
+{
+	/* Touched pages leave freeram and come back on munmap, every one of them (page
+	 * tables may be kept for reuse: they are not counted). */
+	unsigned long before, during, after;
+	char *p;
+
+	if (syscall6(LINUX_NR_GETUID, 0, 0, 0, 0, 0, 0) >= 0)
+		USKIP("Linux host: freed pages wait on per-CPU lists that freeram does not count");
+	p = mmap(NULL, SYSINFO_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	UASSERT_FALSE(IS_ERR_VALUE(p));
+	before = free_bytes();
+	for (unsigned long off = 0; off < SYSINFO_MAP_SIZE; off += PAGE_SIZE)
+		p[off] = 1;
+	during = free_bytes();
+	UEXPECT_EQ(munmap(p, SYSINFO_MAP_SIZE), 0);
+	after = free_bytes();
+	UEXPECT_GE(before - during, SYSINFO_MAP_SIZE);
+	UEXPECT_GE(after - during, SYSINFO_MAP_SIZE);
+}
+
+UTEST(sysinfo_bad_pointer_is_efault)
+{
+	UEXPECT_EQ(sysinfo(NULL), -EFAULT);
+	UEXPECT_EQ(sysinfo((struct sysinfo *)KERNEL_DIRECT_MAP), -EFAULT);
+	UEXPECT_EQ(sysinfo((struct sysinfo *)NON_CANONICAL), -EFAULT);
 }
 
 UTEST(sse_registers_survive_yields_in_two_processes)

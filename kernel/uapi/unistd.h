@@ -21,6 +21,7 @@
 #define __NR_execve 59
 #define __NR_exit 60
 #define __NR_wait4 61
+#define __NR_sysinfo 99
 #define __NR_getppid 110
 #define __NR_gettid 186
 #define __NR_exit_group 231

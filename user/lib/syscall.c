@@ -101,6 +101,11 @@ pid_t getppid(void)
 	return (pid_t)syscall0(__NR_getppid);
 }
 
+int sysinfo(struct sysinfo *info)
+{
+	return (int)syscall1(__NR_sysinfo, (long)info);
+}
+
 int sched_yield(void)
 {
 	return (int)syscall0(__NR_sched_yield);

@@ -73,6 +73,25 @@ struct rusage {
 	long ru_fields[14]; /* maxrss .. nivcsw */
 };
 
+/* sysinfo()'s answer: Linux's struct sysinfo on x86-64 (112 bytes). Memory fields count
+ * mem_unit bytes each (1 on sublet, as on Linux x86-64). */
+struct sysinfo {
+	long uptime;		/* seconds since boot */
+	unsigned long loads[3]; /* load averages */
+	unsigned long totalram; /* memory the kernel manages */
+	unsigned long freeram;	/* of which free */
+	unsigned long sharedram;
+	unsigned long bufferram;
+	unsigned long totalswap;
+	unsigned long freeswap;
+	unsigned short procs; /* tasks alive */
+	unsigned short pad;
+	unsigned long totalhigh;
+	unsigned long freehigh;
+	unsigned int mem_unit;
+	char _f[20 - 2 * sizeof(unsigned long) - sizeof(unsigned int)];
+};
+
 /* The environment the program started with (set by user/lib/crt0.S). */
 extern char **environ;
 
@@ -90,6 +109,8 @@ ssize_t write(int fd, const void *buf, size_t n);
 pid_t getpid(void);
 pid_t gettid(void);
 pid_t getppid(void);
+/* Fill *info with memory and process counts: 0, or -EFAULT for a bad pointer. */
+int sysinfo(struct sysinfo *info);
 /* Let another runnable task run first; 0. */
 int sched_yield(void);
 /* Sleep for *req; 0, -EINVAL for a bad timespec, -EFAULT for a bad pointer. */
