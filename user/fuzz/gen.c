@@ -32,7 +32,7 @@
 /* Flag bits the calls know (Linux's values, as user/lib/syscall.h). */
 #define PROT_BITS (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define MAP_BITS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
-#define CLONE_BITS (CLONE_VM | SIGCHLD)
+#define CLONE_BITS (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | SIGCHLD)
 
 /* Single-threaded batches weigh every call; threaded ones favour the address-space calls
  * and the calls that touch user memory from the kernel (sysinfo writes its struct, execve
@@ -73,6 +73,7 @@ const struct fuzz_syscall fuzz_syscalls[] = {
      {0, 0, WNOHANG}},
     {"sysinfo", __NR_sysinfo, 5, 12, 1, {PTRS}, {FV_BUF}, {0}},
     {"getppid", __NR_getppid, 3, 1, 0, {0}, {FV_BUF}, {0}},
+    {"gettid", __NR_gettid, 3, 1, 0, {0}, {FV_BUF}, {0}},
     {"exit_group", __NR_exit_group, 1, 1, 1, {INTS}, {FV_BUF}, {0}},
 };
 const int fuzz_nr_syscalls = sizeof(fuzz_syscalls) / sizeof(fuzz_syscalls[0]);
