@@ -185,23 +185,32 @@ phys_addr_t unmap_page(struct mm_struct *mm, unsigned long va)
 	return pa;
 }
 
-int protect_page(struct mm_struct *mm, unsigned long va, pgprot_t prot)
+/* Rewrite the present leaf entry of va: frame pa (or the one it maps, for KEEP_FRAME)
+ * with flags prot; flush its TLB entry. -ENOENT if va is not mapped by a 4 KiB page. */
+#define KEEP_FRAME ((phys_addr_t)-1)
+static int rewrite_present_pte(const char *who, struct mm_struct *mm, unsigned long va,
+			       phys_addr_t pa, pgprot_t prot)
 {
 	unsigned long irq;
 	pte_t *pte;
 	int err = -ENOENT;
 	u64 flags;
 
-	check_change("protect_page", mm, va);
-	flags = leaf_flags("protect_page", va, prot);
+	check_change(who, mm, va);
+	flags = leaf_flags(who, va, prot);
 	irq = spin_lock_irqsave(&pgtable_lock);
 	if (!walk(mm, va, false, &pte) && (*pte & _PAGE_PRESENT)) {
-		*pte = (*pte & PTE_PFN_MASK) | flags;
+		*pte = (pa == KEEP_FRAME ? *pte & PTE_PFN_MASK : pa) | flags;
 		flush_tlb_page(mm, va);
 		err = 0;
 	}
 	spin_unlock_irqrestore(&pgtable_lock, irq);
 	return err;
+}
+
+int protect_page(struct mm_struct *mm, unsigned long va, pgprot_t prot)
+{
+	return rewrite_present_pte("protect_page", mm, va, KEEP_FRAME, prot);
 }
 
 /* A leaf is a PT entry, or a PDPT/PD entry with PS set (1 GiB / 2 MiB page). */
@@ -463,19 +472,5 @@ phys_addr_t clear_pte_flush(struct mm_struct *mm, unsigned long va, pte_t *pte)
 
 int replace_page(struct mm_struct *mm, unsigned long va, phys_addr_t pa, pgprot_t prot)
 {
-	unsigned long irq;
-	pte_t *pte;
-	int err = -ENOENT;
-	u64 flags;
-
-	check_change("replace_page", mm, va);
-	flags = leaf_flags("replace_page", va, prot);
-	irq = spin_lock_irqsave(&pgtable_lock);
-	if (!walk(mm, va, false, &pte) && (*pte & _PAGE_PRESENT)) {
-		*pte = pa | flags;
-		flush_tlb_page(mm, va);
-		err = 0;
-	}
-	spin_unlock_irqrestore(&pgtable_lock, irq);
-	return err;
+	return rewrite_present_pte("replace_page", mm, va, pa, prot);
 }

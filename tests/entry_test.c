@@ -21,7 +21,6 @@
 
 void entry_SYSCALL_64(void);
 void entry_SYSCALL_compat_ignore(void);
-extern const u64 trap_stubs[X86_NR_VECTORS];
 
 USER_PROG(compat_syscall);
 USER_PROG(compat_syscall_kernel_rsp);
@@ -48,45 +47,27 @@ KTEST(entry, sysenter_is_shut)
 	KEXPECT_EQ(t, rdmsr(MSR_IA32_SYSENTER_EIP), 0);
 }
 
-struct idt_gate_raw {
-	u16 offset_low;
-	u16 selector;
-	u8 ist;
-	u8 type_attr;
-	u16 offset_mid;
-	u32 offset_high;
-	u32 reserved;
-} __packed;
-
-#define GATE_PRESENT 0x80
-#define GATE_DPL(type_attr) (((type_attr) >> 5) & 3)
-#define GATE_TYPE(type_attr) ((type_attr)&0xf)
-#define GATE_TYPE_INTERRUPT 0xe
-
 /* The IDT as the CPU sees it (sidt), not as idt.c meant to build it. */
 KTEST(entry, only_int3_gate_is_open_to_ring3)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed idtr;
-	const struct idt_gate_raw *idt;
+	struct descriptor_pointer idtr;
+	const struct idt_gate *idt;
 	int bad_dpl = 0;
 
 	__asm__ __volatile__("sidt %0" : "=m"(idtr));
-	KASSERT_EQ(t, idtr.limit, X86_NR_VECTORS * sizeof(struct idt_gate_raw) - 1);
-	idt = (const struct idt_gate_raw *)idtr.base;
+	KASSERT_EQ(t, idtr.limit, X86_NR_VECTORS * sizeof(struct idt_gate) - 1);
+	idt = (const struct idt_gate *)idtr.base;
 	for (unsigned int v = 0; v < X86_NR_VECTORS; v++) {
-		const struct idt_gate_raw *g = &idt[v];
+		const struct idt_gate *g = &idt[v];
 		u64 target = g->offset_low | (u64)g->offset_mid << 16 | (u64)g->offset_high << 32;
 		unsigned int want_dpl = v == X86_TRAP_BP ? 3 : 0;
 
-		if (GATE_DPL(g->type_attr) != want_dpl) {
-			ktest_log(t, "vector %u: DPL %u", v, GATE_DPL(g->type_attr));
+		if (IDT_DPL(g->type_attr) != want_dpl) {
+			ktest_log(t, "vector %u: DPL %u", v, IDT_DPL(g->type_attr));
 			bad_dpl++;
 		}
-		KEXPECT_TRUE(t, g->type_attr & GATE_PRESENT);
-		KEXPECT_EQ(t, GATE_TYPE(g->type_attr), GATE_TYPE_INTERRUPT);
+		KEXPECT_TRUE(t, g->type_attr & IDT_PRESENT);
+		KEXPECT_EQ(t, IDT_TYPE(g->type_attr), IDT_TYPE_INTERRUPT_GATE);
 		KEXPECT_EQ(t, g->selector, KERNEL_CS);
 		KEXPECT_EQ(t, target, trap_stubs[v]);
 	}

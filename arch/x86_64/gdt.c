@@ -13,11 +13,6 @@
 #include "kernel/compiler.h"
 #include "kernel/string.h"
 
-struct descriptor_pointer {
-	u16 limit;
-	u64 base;
-} __packed;
-
 /* Access bytes and flags (Intel SDM vol. 3, 3.4.5). */
 #define DESC_PRESENT (1ull << 47)
 #define DESC_DPL3 (3ull << 45)

@@ -9,21 +9,6 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/compiler.h"
 
-struct idt_gate {
-	u16 offset_low;
-	u16 selector;
-	u8 ist;
-	u8 type_attr;
-	u16 offset_mid;
-	u32 offset_high;
-	u32 reserved;
-} __packed;
-
-#define IDT_PRESENT 0x80
-#define IDT_DPL3 0x60
-#define IDT_TYPE_INTERRUPT_GATE 0x0e /* IF cleared on entry */
-
-extern const u64 trap_stubs[X86_NR_VECTORS];
 static struct idt_gate idt[X86_NR_VECTORS] __aligned(16);
 
 static void set_gate(unsigned int vector, u64 handler, u8 ist, u8 dpl_bits)
@@ -42,10 +27,7 @@ static void set_gate(unsigned int vector, u64 handler, u8 ist, u8 dpl_bits)
 /* idt_init - fill and load the IDT (boot CPU; other CPUs just load it). */
 void idt_init(void)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed ptr = {sizeof(idt) - 1, (u64)idt};
+	struct descriptor_pointer ptr = {sizeof(idt) - 1, (u64)idt};
 
 	for (unsigned int v = 0; v < X86_NR_VECTORS; v++)
 		set_gate(v, trap_stubs[v], trap_ist(v), v == X86_TRAP_BP ? IDT_DPL3 : 0);

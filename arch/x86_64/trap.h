@@ -10,6 +10,7 @@
 
 #include "arch/x86_64/x86.h"
 #include "kernel/atomic.h"
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 struct trap_frame {
@@ -60,6 +61,32 @@ enum {
  * tf->rip; false lets the default path (exception table, then die()) take over.
  */
 typedef bool (*trap_handler_t)(struct trap_frame *tf);
+
+/* What lgdt/lidt load and sgdt/sidt store: a table's limit (size - 1) and base. */
+struct descriptor_pointer {
+	u16 limit;
+	u64 base;
+} __packed;
+
+/* A 64-bit IDT gate (Intel SDM vol. 3, 6.14.1), as idt.c builds them. */
+struct idt_gate {
+	u16 offset_low;	 /* handler address, bits 15..0 */
+	u16 selector;	 /* code segment of the handler */
+	u8 ist;		 /* IST stack (1..7), or 0 for the current one */
+	u8 type_attr;	 /* present, DPL, gate type */
+	u16 offset_mid;	 /* bits 31..16 */
+	u32 offset_high; /* bits 63..32 */
+	u32 reserved;
+} __packed;
+
+#define IDT_PRESENT 0x80
+#define IDT_DPL3 0x60
+#define IDT_DPL(type_attr) (((type_attr) >> 5) & 3)
+#define IDT_TYPE(type_attr) ((type_attr)&0xf)
+#define IDT_TYPE_INTERRUPT_GATE 0x0e /* IF cleared on entry */
+
+/* The entry stubs of entry.S, one per vector: what every gate points at. */
+extern const u64 trap_stubs[X86_NR_VECTORS];
 
 void gdt_init(void);
 void idt_init(void);
