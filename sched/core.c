@@ -161,10 +161,9 @@ static void switch_fpu(struct task_struct *prev, struct task_struct *next)
 /* The same for the user's data segment selectors (arch/x86_64/segment.h). */
 static void switch_segments(struct task_struct *prev, struct task_struct *next)
 {
-	if (prev->user_fpu)
-		save_user_segments(&prev->thread.segs);
-	if (next->user_fpu)
-		load_user_segments(&next->thread.segs);
+	if (prev->user_fpu || next->user_fpu)
+		switch_user_segments(prev->user_fpu ? &prev->thread.segs : NULL,
+				     next->user_fpu ? &next->thread.segs : NULL);
 }
 
 /*

@@ -43,22 +43,41 @@ void save_user_segments(struct user_segments *segs)
 	savesegment(gs, segs->gs);
 }
 
-/* Each register is written only if it differs: the common case (all null) costs four
- * reads, no loads. */
+/* Load each of segs's selectors that differs from live (this CPU's): the common case,
+ * all null on both sides, loads nothing. */
+static void load_changed_segments(const struct user_segments *live,
+				  const struct user_segments *segs)
+{
+	if (live->ds != segs->ds)
+		loadsegment(ds, segs->ds);
+	if (live->es != segs->es)
+		loadsegment(es, segs->es);
+	if (live->fs != segs->fs)
+		loadsegment(fs, segs->fs);
+	if (live->gs != segs->gs)
+		load_gs_index(segs->gs);
+}
+
 void load_user_segments(const struct user_segments *segs)
 {
 	struct user_segments live;
 
 	BUG_ON_MSG(!irqs_disabled(), "load_user_segments: interrupts on (see load_gs_index)");
 	save_user_segments(&live);
-	if (live.ds != segs->ds)
-		loadsegment(ds, segs->ds);
-	if (live.es != segs->es)
-		loadsegment(es, segs->es);
-	if (live.fs != segs->fs)
-		loadsegment(fs, segs->fs);
-	if (live.gs != segs->gs)
-		load_gs_index(segs->gs);
+	load_changed_segments(&live, segs);
+}
+
+/* One read of the live selectors serves both sides; context_switch already runs with
+ * interrupts off, which is what load_gs_index needs. */
+void switch_user_segments(struct user_segments *prev, const struct user_segments *next)
+{
+	struct user_segments live;
+
+	save_user_segments(&live);
+	if (prev)
+		*prev = live;
+	if (next)
+		load_changed_segments(&live, next);
 }
 
 void reset_user_segments(struct user_segments *segs)

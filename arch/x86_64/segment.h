@@ -25,6 +25,11 @@ struct user_segments {
 void save_user_segments(struct user_segments *segs);
 /* Load segs into this CPU's selectors. Interrupts must be off (see load_gs_index). */
 void load_user_segments(const struct user_segments *segs);
+/*
+ * context_switch's step: save the live selectors into *prev (if prev is not NULL: the
+ * outgoing task runs user code) and load *next (if not NULL). Interrupts off.
+ */
+void switch_user_segments(struct user_segments *prev, const struct user_segments *next);
 /* A fresh program's selectors: all null, in segs and on this CPU (execve). */
 void reset_user_segments(struct user_segments *segs);
 
