@@ -141,29 +141,65 @@ static void leak_check_end(struct ktest *t, const struct leak_check *c)
 	KEXPECT_EQ(t, mm_structs_in_use(), c->mm_structs);
 }
 
-/* The current image must be refused, for a reason mentioning `reason`, and loading it
- * must map nothing, touch nothing and leak nothing. */
-static void expect_refused(struct ktest *t, const char *reason)
+/* What elf_check and elf_load did with an image that should be refused. */
+struct refusal {
+	int check_ret;
+	char why[ELF_WHY_LEN];
+	int load_ret;
+	unsigned long nr_pages;			    /* mapped into the mm */
+	bool mmap_empty;			    /* no VMA was created */
+	u64 entry, end_of_data;			    /* must stay REFUSAL_UNTOUCHED */
+	unsigned long free_pages[2], mm_structs[2]; /* before, after */
+};
+
+#define REFUSAL_UNTOUCHED 0xdeadull
+
+/* Check and load the current image into a fresh mm; false if no mm could be made. */
+static bool try_refused_image(struct refusal *r)
 {
-	struct elf_load_info info = {.entry = 0xdead, .end_of_data = 0xdead};
-	char why[ELF_WHY_LEN] = "";
-	struct leak_check leak;
+	struct elf_load_info info = {.entry = REFUSAL_UNTOUCHED, .end_of_data = REFUSAL_UNTOUCHED};
 	struct mm_struct *mm;
 
-	KEXPECT_EQ(t, elf_check(image, image_size, why, sizeof(why)), -ENOEXEC);
-	if (!contains(why, reason))
-		KEXPECT_FAIL(t, "reason \"%s\" does not mention \"%s\"", why, reason);
-	leak_check_start(&leak);
+	r->why[0] = '\0';
+	r->check_ret = elf_check(image, image_size, r->why, sizeof(r->why));
+	kmem_cache_shrink_all();
+	r->free_pages[0] = nr_free_pages();
+	r->mm_structs[0] = mm_structs_in_use();
 	mm = mm_alloc("elf-bad");
-	KASSERT_NOT_NULL(t, mm);
-	KEXPECT_EQ(t, elf_load(mm, image, image_size, &info), -ENOEXEC);
-	KEXPECT_EQ(t, mm->nr_pages, 0ul);
-	KEXPECT_TRUE(t, list_empty(&mm->mmap));
-	KEXPECT_EQ(t, info.entry, 0xdeadull);
-	KEXPECT_EQ(t, info.end_of_data, 0xdeadull);
+	if (!mm)
+		return false;
+	r->load_ret = elf_load(mm, image, image_size, &info);
+	r->nr_pages = mm->nr_pages;
+	r->mmap_empty = list_empty(&mm->mmap);
+	r->entry = info.entry;
+	r->end_of_data = info.end_of_data;
 	mmput(mm);
-	leak_check_end(t, &leak);
+	kmem_cache_shrink_all();
+	r->free_pages[1] = nr_free_pages();
+	r->mm_structs[1] = mm_structs_in_use();
+	return true;
 }
+
+/*
+ * The current image must be refused, for a reason mentioning `reason`, and loading it
+ * must map nothing, touch nothing and leak nothing. A macro, so that a failure names
+ * the line of the test that built the image.
+ */
+#define expect_refused(t, reason)                                                                  \
+	do {                                                                                       \
+		struct refusal r_;                                                                 \
+		KASSERT_TRUE(t, try_refused_image(&r_));                                           \
+		KEXPECT_EQ(t, r_.check_ret, -ENOEXEC);                                             \
+		if (!contains(r_.why, reason))                                                     \
+			KEXPECT_FAIL(t, "reason \"%s\" does not mention \"%s\"", r_.why, reason);  \
+		KEXPECT_EQ(t, r_.load_ret, -ENOEXEC);                                              \
+		KEXPECT_EQ(t, r_.nr_pages, 0ul);                                                   \
+		KEXPECT_TRUE(t, r_.mmap_empty);                                                    \
+		KEXPECT_EQ(t, r_.entry, REFUSAL_UNTOUCHED);                                        \
+		KEXPECT_EQ(t, r_.end_of_data, REFUSAL_UNTOUCHED);                                  \
+		KEXPECT_EQ(t, r_.free_pages[1], r_.free_pages[0]);                                 \
+		KEXPECT_EQ(t, r_.mm_structs[1], r_.mm_structs[0]);                                 \
+	} while (0)
 
 /* ---- what is accepted and how it is loaded --------------------------------------- */
 

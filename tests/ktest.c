@@ -150,22 +150,23 @@ static void print_failure_header(struct ktest *t, const char *file, int line, bo
 	       assertion ? "ASSERTION" : "EXPECTATION", file, line);
 }
 
+/* One side of a failed integer comparison, printed as its own type's value. */
+static void print_int(const char *expr, struct ktest_int v)
+{
+	if (v.is_unsigned)
+		printk("        %s == %llu (0x%llx)\n", expr, v.bits, v.bits);
+	else
+		printk("        %s == %lld (0x%llx)\n", expr, (long long)v.bits, v.bits);
+}
+
 void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
-		    const char *left_expr, long long left, const char *right_expr, long long right,
-		    bool is_unsigned)
+		    const char *left_expr, struct ktest_int left, const char *right_expr,
+		    struct ktest_int right)
 {
 	print_failure_header(t, file, line, assertion);
 	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
-	if (is_unsigned) {
-		printk("        %s == %llu (0x%llx)\n", left_expr, (unsigned long long)left,
-		       (unsigned long long)left);
-		printk("        %s == %llu (0x%llx)\n", right_expr, (unsigned long long)right,
-		       (unsigned long long)right);
-	} else {
-		printk("        %s == %lld (0x%llx)\n", left_expr, left, (unsigned long long)left);
-		printk("        %s == %lld (0x%llx)\n", right_expr, right,
-		       (unsigned long long)right);
-	}
+	print_int(left_expr, left);
+	print_int(right_expr, right);
 }
 
 void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,
