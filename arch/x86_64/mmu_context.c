@@ -33,11 +33,6 @@ void mmu_context_init(void)
 	write_cr3(__pa(init_mm.pgd));
 }
 
-bool mm_is_loaded(const struct mm_struct *mm)
-{
-	return (read_cr3() & PTE_PFN_MASK) == __pa(mm->pgd);
-}
-
 void switch_mm(struct mm_struct *prev, struct mm_struct *next, struct task_struct *tsk)
 {
 	struct cpu_state *cs = this_cpu();

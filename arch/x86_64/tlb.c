@@ -12,17 +12,12 @@
  * One CPU for now: the SMP issue adds shootdowns to the mm-wide helpers.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
 #include "arch/x86_64/tlbflush.h"
 #include "arch/x86_64/x86.h"
 #include "mm/mm_types.h"
-
-/* Is mm the address space this CPU has loaded in CR3? */
-static bool mm_is_loaded(const struct mm_struct *mm)
-{
-	return __pa(mm->pgd) == (read_cr3() & PTE_PFN_MASK);
-}
 
 /*
  * Toggling CR4.PGE off and on flushes the whole TLB, global entries included (SDM
