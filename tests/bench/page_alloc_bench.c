@@ -1,5 +1,6 @@
 /*
- * mm/page_alloc_bench.c - micro-benchmarks of the buddy allocator (mm/page_alloc.c).
+ * tests/bench/page_alloc_bench.c - micro-benchmarks of the buddy allocator
+ * (mm/page_alloc.c).
  *
  * Each operation is one alloc_pages() followed by the matching __free_pages(), so the
  * free lists are in the same state before every operation and batches are comparable.
