@@ -151,22 +151,22 @@ static void print_failure_header(struct ktest *t, const char *file, int line, bo
 }
 
 /* One side of a failed integer comparison, printed as its own type's value. */
-static void print_int(const char *expr, struct ktest_int v)
+static void print_int(const char *expr, unsigned long long bits, bool is_unsigned)
 {
-	if (v.is_unsigned)
-		printk("        %s == %llu (0x%llx)\n", expr, v.bits, v.bits);
+	if (is_unsigned)
+		printk("        %s == %llu (0x%llx)\n", expr, bits, bits);
 	else
-		printk("        %s == %lld (0x%llx)\n", expr, (long long)v.bits, v.bits);
+		printk("        %s == %lld (0x%llx)\n", expr, (long long)bits, bits);
 }
 
 void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
-		    const char *left_expr, struct ktest_int left, const char *right_expr,
-		    struct ktest_int right)
+		    const char *left_expr, unsigned long long left, const char *right_expr,
+		    unsigned long long right, unsigned int unsigned_sides)
 {
 	print_failure_header(t, file, line, assertion);
 	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
-	print_int(left_expr, left);
-	print_int(right_expr, right);
+	print_int(left_expr, left, unsigned_sides & KTEST_LEFT_UNSIGNED);
+	print_int(right_expr, right, unsigned_sides & KTEST_RIGHT_UNSIGNED);
 }
 
 void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,

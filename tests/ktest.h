@@ -84,10 +84,13 @@ struct ktest {
 	static void ktest_death_fn_##suite##_##name(void)
 
 /* Reporting helpers used by the macros (tests/ktest.c). */
-struct ktest_int;
+/* left and right are the values' bits; unsigned_sides says which sides are unsigned
+ * (KTEST_LEFT_UNSIGNED | KTEST_RIGHT_UNSIGNED), so each prints as its own type. */
+#define KTEST_LEFT_UNSIGNED 1u
+#define KTEST_RIGHT_UNSIGNED 2u
 void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
-		    const char *left_expr, struct ktest_int left, const char *right_expr,
-		    struct ktest_int right);
+		    const char *left_expr, unsigned long long left, const char *right_expr,
+		    unsigned long long right, unsigned int unsigned_sides);
 void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,
 		    const char *left_expr, const void *left, const char *right_expr,
 		    const void *right);
@@ -154,8 +157,10 @@ static inline int ktest_int_cmp(struct ktest_int l, struct ktest_int r)
 		if (0)                                                                             \
 			(void)((a)op(b));                                                          \
 		if (!(ktest_int_cmp(ktest_l_, ktest_r_) op 0)) {                                   \
-			ktest_fail_int(t, __FILE__, __LINE__, assertion, #op, #a, ktest_l_, #b,    \
-				       ktest_r_);                                                  \
+			ktest_fail_int(t, __FILE__, __LINE__, assertion, #op, #a, ktest_l_.bits,   \
+				       #b, ktest_r_.bits,                                          \
+				       (ktest_l_.is_unsigned ? KTEST_LEFT_UNSIGNED : 0) |          \
+					   (ktest_r_.is_unsigned ? KTEST_RIGHT_UNSIGNED : 0));     \
 			if (assertion)                                                             \
 				ktest_abort(t);                                                    \
 		}                                                                                  \
