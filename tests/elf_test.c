@@ -141,65 +141,54 @@ static void leak_check_end(struct ktest *t, const struct leak_check *c)
 	KEXPECT_EQ(t, mm_structs_in_use(), c->mm_structs);
 }
 
-/* What elf_check and elf_load did with an image that should be refused. */
-struct refusal {
-	int check_ret;
-	char why[ELF_WHY_LEN];
-	int load_ret;
-	unsigned long nr_pages;			    /* mapped into the mm */
-	bool mmap_empty;			    /* no VMA was created */
-	u64 entry, end_of_data;			    /* must stay REFUSAL_UNTOUCHED */
-	unsigned long free_pages[2], mm_structs[2]; /* before, after */
-};
+/* A failed check of expect_refused, reported at the line of the test that called it. */
+#define REFUSAL_CHECK(cond, ...)                                                                   \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			ktest_fail_msg(t, file, line, false, __VA_ARGS__);                         \
+	} while (0)
 
-#define REFUSAL_UNTOUCHED 0xdeadull
-
-/* Check and load the current image into a fresh mm; false if no mm could be made. */
-static bool try_refused_image(struct refusal *r)
-{
-	struct elf_load_info info = {.entry = REFUSAL_UNTOUCHED, .end_of_data = REFUSAL_UNTOUCHED};
-	struct mm_struct *mm;
-
-	r->why[0] = '\0';
-	r->check_ret = elf_check(image, image_size, r->why, sizeof(r->why));
-	kmem_cache_shrink_all();
-	r->free_pages[0] = nr_free_pages();
-	r->mm_structs[0] = mm_structs_in_use();
-	mm = mm_alloc("elf-bad");
-	if (!mm)
-		return false;
-	r->load_ret = elf_load(mm, image, image_size, &info);
-	r->nr_pages = mm->nr_pages;
-	r->mmap_empty = list_empty(&mm->mmap);
-	r->entry = info.entry;
-	r->end_of_data = info.end_of_data;
-	mmput(mm);
-	kmem_cache_shrink_all();
-	r->free_pages[1] = nr_free_pages();
-	r->mm_structs[1] = mm_structs_in_use();
-	return true;
-}
+#define REFUSAL_UNTOUCHED 0xdeadul
 
 /*
  * The current image must be refused, for a reason mentioning `reason`, and loading it
- * must map nothing, touch nothing and leak nothing. A macro, so that a failure names
- * the line of the test that built the image.
+ * must map nothing, touch nothing and leak nothing. Failures name file:line, the test's
+ * own line (through the expect_refused macro), not this function's.
  */
-#define expect_refused(t, reason)                                                                  \
-	do {                                                                                       \
-		struct refusal r_;                                                                 \
-		KASSERT_TRUE(t, try_refused_image(&r_));                                           \
-		KEXPECT_EQ(t, r_.check_ret, -ENOEXEC);                                             \
-		if (!contains(r_.why, reason))                                                     \
-			KEXPECT_FAIL(t, "reason \"%s\" does not mention \"%s\"", r_.why, reason);  \
-		KEXPECT_EQ(t, r_.load_ret, -ENOEXEC);                                              \
-		KEXPECT_EQ(t, r_.nr_pages, 0ul);                                                   \
-		KEXPECT_TRUE(t, r_.mmap_empty);                                                    \
-		KEXPECT_EQ(t, r_.entry, REFUSAL_UNTOUCHED);                                        \
-		KEXPECT_EQ(t, r_.end_of_data, REFUSAL_UNTOUCHED);                                  \
-		KEXPECT_EQ(t, r_.free_pages[1], r_.free_pages[0]);                                 \
-		KEXPECT_EQ(t, r_.mm_structs[1], r_.mm_structs[0]);                                 \
-	} while (0)
+static void expect_refused_at(struct ktest *t, const char *reason, const char *file, int line)
+{
+	struct elf_load_info info = {.entry = REFUSAL_UNTOUCHED, .end_of_data = REFUSAL_UNTOUCHED};
+	char why[ELF_WHY_LEN] = "";
+	struct leak_check leak;
+	struct mm_struct *mm;
+	int ret;
+
+	ret = elf_check(image, image_size, why, sizeof(why));
+	REFUSAL_CHECK(ret == -ENOEXEC, "elf_check returned %d, not -ENOEXEC", ret);
+	REFUSAL_CHECK(contains(why, reason), "reason \"%s\" does not mention \"%s\"", why, reason);
+	leak_check_start(&leak);
+	mm = mm_alloc("elf-bad");
+	if (!mm) {
+		ktest_fail_msg(t, file, line, true, "mm_alloc failed");
+		ktest_abort(t);
+	}
+	ret = elf_load(mm, image, image_size, &info);
+	REFUSAL_CHECK(ret == -ENOEXEC, "elf_load returned %d, not -ENOEXEC", ret);
+	REFUSAL_CHECK(mm->nr_pages == 0, "elf_load mapped %lu pages", mm->nr_pages);
+	REFUSAL_CHECK(list_empty(&mm->mmap), "elf_load left a VMA");
+	REFUSAL_CHECK(info.entry == REFUSAL_UNTOUCHED && info.end_of_data == REFUSAL_UNTOUCHED,
+		      "elf_load wrote its result (entry 0x%lx, end_of_data 0x%lx)",
+		      (unsigned long)info.entry, (unsigned long)info.end_of_data);
+	mmput(mm);
+	kmem_cache_shrink_all();
+	REFUSAL_CHECK(nr_free_pages() == leak.free_pages, "free pages %lu, %lu before",
+		      nr_free_pages(), leak.free_pages);
+	REFUSAL_CHECK(mm_structs_in_use() == leak.mm_structs, "mm_structs %lu, %lu before",
+		      mm_structs_in_use(), leak.mm_structs);
+}
+
+/* A macro, so that a failure names the line of the test that built the bad image. */
+#define expect_refused(t, reason) expect_refused_at(t, reason, __FILE__, __LINE__)
 
 /* ---- what is accepted and how it is loaded --------------------------------------- */
 
