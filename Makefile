@@ -1,7 +1,8 @@
 # Makefile - builds, boots and tests sublet. `make help` lists the targets.
 #
-# The kernel is every .c and .S file under boot/, arch/x86_64/, kernel/, mm/, sched/ and
-# tests/, compiled freestanding and linked by linker.ld. The symbol table the kernel
+# The kernel is every .c and .S file under boot/, arch/x86_64/, kernel/, mm/, sched/,
+# tests/ and tests/bench/, compiled freestanding and linked by linker.ld. Every kernel
+# carries its self-tests and benchmarks; the command line chooses (`ktest`, `bench`). The symbol table the kernel
 # carries for its backtraces is made by linking twice (see "kallsyms" below).
 
 CROSS_COMPILE ?=
@@ -66,7 +67,7 @@ $(BUILD)/kernel/ubsan.o: CFLAGS += -fno-sanitize=all
 endif
 LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
-SRC_DIRS := boot arch/x86_64 kernel mm sched tests
+SRC_DIRS := boot arch/x86_64 kernel mm sched tests tests/bench
 C_SRCS := $(filter-out arch/x86_64/asm-offsets.c,$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 S_SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 OBJS := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(S_SRCS))

@@ -88,7 +88,8 @@ check_long_mode:
 /*
  * build_boot_page_tables - fill the (zeroed here) boot tables with 2 MiB mappings of
  * physical 0..4 GiB, reachable at virtual 0, at PAGE_OFFSET and (first GiB) at
- * KERNEL_VIRT_BASE. mm/ replaces all of this with finer, W^X tables later.
+ * KERNEL_VIRT_BASE. Later in boot, paging_init (mm/) replaces all of this with finer,
+ * W^X tables.
  */
 build_boot_page_tables:
 	movl	$PHYS(boot_page_tables_start), %edi	/* zero every table page */

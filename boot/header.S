@@ -3,7 +3,8 @@
  *
  * No EFI boot-services tag: GRUB exits boot services and enters us in 32-bit protected
  * mode with paging off on both BIOS and UEFI, so boot/entry32.S has one path for both.
- * The module-alignment tag asks GRUB to page-align modules (user programs, later).
+ * The module-alignment tag asks GRUB to page-align modules (the user programs), so the
+ * kernel can reserve and map them by whole pages.
  */
 #include "boot/boot.h"
 

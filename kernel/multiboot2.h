@@ -1,10 +1,11 @@
 /*
  * kernel/multiboot2.h - the Multiboot2 boot information block (MBI) and what we keep of it.
  *
- * GRUB enters the kernel with %eax = MULTIBOOT2_BOOTLOADER_MAGIC and %ebx = the physical
- * address of the MBI: an 8-byte fixed part (total_size, reserved) followed by tags, each
- * starting with (type, size) and padded so the next one starts 8-byte aligned; a tag of
- * type MULTIBOOT_TAG_TYPE_END closes the list. multiboot2_parse() (kernel/multiboot2.c)
+ * GRUB enters the kernel with %eax = MULTIBOOT2_BOOTLOADER_MAGIC (checked by
+ * boot/entry32.S; defined, with the header's constants, in boot/boot.h) and %ebx = the
+ * physical address of the MBI: an 8-byte fixed part (total_size, reserved) followed by
+ * tags, each starting with (type, size) and padded so the next one starts 8-byte aligned;
+ * a tag of type MULTIBOOT_TAG_TYPE_END closes the list. multiboot2_parse() (kernel/multiboot2.c)
  * checks all of that once, early, and copies what the rest of the kernel needs into a
  * struct boot_info, so that mm/ (memory map), the initrd code (modules), the console
  * (framebuffer) and ACPI (RSDP) never walk the raw tags themselves.
@@ -19,9 +20,6 @@
 
 #include "kernel/compiler.h"
 #include "kernel/types.h"
-
-/* What the boot loader leaves in %eax (same definition as boot/boot.h). */
-#define MULTIBOOT2_BOOTLOADER_MAGIC 0x36d76289
 
 /* The MBI starts 8-byte aligned, and every tag starts 8-byte aligned within it. */
 #define MULTIBOOT_INFO_ALIGN 8

@@ -3,7 +3,8 @@
  *
  * Messages are formatted into a buffer on the stack by vsnprintf (kernel/vsprintf.c)
  * and written with interrupts off, so lines from an interrupt handler never land in
- * the middle of another line. (The SMP issue adds a lock beside this.)
+ * the middle of another line. That is enough on one CPU; with more, lines from two
+ * CPUs could still interleave, and a lock would have to join the interrupts-off.
  */
 #include "kernel/printk.h"
 #include "arch/x86_64/cpu.h"

@@ -20,7 +20,6 @@
 #define EXECVE_NAME_MAX 64
 #define EXECVE_ARG_MAX 128
 #define EXECVE_MAX_ARGS 16
-#define WNOHANG 1
 #define RUSAGE_SIZE 144 /* Linux's struct rusage on x86-64: 2 timevals and 14 longs */
 
 static long sys_write(unsigned long fd, unsigned long buf, unsigned long count, unsigned long a3,

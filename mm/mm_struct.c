@@ -8,6 +8,7 @@
  */
 #include "mm/mm_struct.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
@@ -66,7 +67,7 @@ void mmgrab(struct mm_struct *mm)
 static void __mmdrop(struct mm_struct *mm)
 {
 	BUG_ON_MSG(mm == &init_mm, "__mmdrop(init_mm): init_mm must never be freed");
-	BUG_ON_MSG((read_cr3() & PTE_PFN_MASK) == __pa(mm->pgd),
+	BUG_ON_MSG(mm_is_loaded(mm),
 		   "__mmdrop(%s): its PML4 is still loaded in CR3 (an unaccounted lazy user)",
 		   mm->name);
 	BUG_ON_MSG(mm->cpumask, "__mmdrop(%s): still in the cpumask of CPUs 0x%lx", mm->name,

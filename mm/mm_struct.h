@@ -4,7 +4,7 @@
  *   mmgrab / mmdrop          mm_count: keep the struct and the PML4 alive
  *   mmget / mmget_not_zero / mmput   mm_users: keep the user mappings alive
  *
- * The rules (Linux's, see ../shared/reference/active_mm.md and docs/active_mm.md):
+ * The rules (Linux's; docs/active_mm.md, "Two counters", walks through them):
  * a new mm starts with mm_users == 1 and mm_count == 1, that one mm_count being shared
  * by all real users together. When mm_users reaches 0, exit_mmap() unmaps and frees
  * every user page and user page table, then that shared mm_count is dropped. When

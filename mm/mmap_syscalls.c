@@ -8,15 +8,9 @@
  */
 #include "kernel/errno.h"
 #include "kernel/syscall_table.h"
+#include "kernel/uapi/mman.h"
 #include "mm/mm_struct.h"
 #include "sched/process.h"
-
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
 
 static unsigned long prot_to_vm_flags(unsigned long prot)
 {

@@ -3,8 +3,8 @@
  *
  * mem_map[pfn] describes frame pfn, for every frame below max_pfn (holes included, as
  * Linux's FLATMEM). The buddy allocator uses `order` and `lru` for free blocks; the slab
- * allocator uses `slab_cache`; `_refcount` counts users of an allocated page and is what
- * copy-on-write fork builds on later.
+ * allocator uses `slab_cache`; `_refcount` counts users of an allocated page: the page
+ * tables that map it after a copy-on-write fork (mm/mmap.c), which frees it at zero.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H

@@ -24,6 +24,7 @@
  */
 #include "mm/pgtable.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
 #include "arch/x86_64/tlbflush.h"
@@ -284,10 +285,10 @@ bool pgd_kernel_half_matches(const pgd_t *pgd)
 		       (PTRS_PER_TABLE - KERNEL_PGD_FIRST) * sizeof(pgd_t));
 }
 
-static bool user_half_empty(const pgd_t *pgd)
+bool pgd_user_half_empty(const pgd_t *pgd)
 {
 	for (unsigned int i = 0; i < USER_PGD_PTRS; i++) {
-		if (pgd[i] & _PAGE_PRESENT)
+		if (pgd[i])
 			return false;
 	}
 	return true;
@@ -296,10 +297,9 @@ static bool user_half_empty(const pgd_t *pgd)
 void pgd_free(pgd_t *pgd)
 {
 	BUG_ON_MSG(pgd == init_mm.pgd, "pgd_free: init_mm's PML4 is never freed");
-	BUG_ON_MSG(__pa(pgd) == (read_cr3() & PTE_PFN_MASK),
-		   "pgd_free: PML4 0x%lx is loaded in CR3; switch away first",
+	BUG_ON_MSG(pgd_is_loaded(pgd), "pgd_free: PML4 0x%lx is loaded in CR3; switch away first",
 		   (unsigned long)__pa(pgd));
-	BUG_ON_MSG(!user_half_empty(pgd),
+	BUG_ON_MSG(!pgd_user_half_empty(pgd),
 		   "pgd_free: user page tables still attached; free_user_page_tables first");
 	BUG_ON_MSG(!pgd_kernel_half_matches(pgd),
 		   "pgd_free: kernel half of PML4 0x%lx differs from init_mm's (corrupted)",

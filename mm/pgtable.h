@@ -61,5 +61,8 @@ void pgd_free(pgd_t *pgd);
 void free_user_page_tables(struct mm_struct *mm);
 /* Is every kernel-half slot of pgd equal to init_mm's? (an invariant, for tests) */
 bool pgd_kernel_half_matches(const pgd_t *pgd);
+/* Is every user-half slot of pgd empty, as pgd_alloc makes it and free_user_page_tables
+ * leaves it? (pgd_free's precondition; the tests of a dying mm check it too) */
+bool pgd_user_half_empty(const pgd_t *pgd);
 
 #endif

@@ -3,9 +3,10 @@
  * own, and lending an address space to a kernel thread (kthread_use_mm).
  *
  * A kernel thread has PF_KTHREAD and no mm: it runs on whatever address space the CPU
- * has loaded (see context_switch). A "real" task has an mm; before the user-space issue
- * these run in kernel mode and touch their user half directly, which is enough to
- * exercise every rule about mm_users, mm_count and CR3.
+ * has loaded (see context_switch). A "real" task has an mm. User processes
+ * (sched/process.c) run in ring 3; the real tasks made here run in kernel mode and touch
+ * their user half directly, which lets the tests and benchmarks exercise every rule about
+ * mm_users, mm_count and CR3 without a user program.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/mmu_context.h"

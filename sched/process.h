@@ -9,18 +9,10 @@
 #define SCHED_PROCESS_H
 
 #include "arch/x86_64/trap.h"
+#include "kernel/uapi/sched.h" /* clone()'s CLONE_* flags */
+#include "kernel/uapi/wait.h"  /* W_EXITCODE, W_SIGNALED: how a wait status is built */
 #include "sched/sched.h"
 #include "sched/signal.h"
-
-/* clone() flags, Linux's values. */
-#define CSIGNAL 0x000000ff	 /* the low byte: the signal the parent gets at exit */
-#define CLONE_VM 0x00000100	 /* share the address space */
-#define CLONE_SIGHAND 0x00000800 /* share signal handlers (needs CLONE_VM) */
-#define CLONE_THREAD 0x00010000	 /* join the caller's thread group (needs CLONE_SIGHAND) */
-
-/* Wait statuses, as Linux encodes them. */
-#define W_EXITCODE(code) (((code)&0xff) << 8)
-#define W_SIGNALED(sig) ((sig)&0x7f)
 
 #define USER_STACK_TOP 0x00007ffffff00000ul /* below it: the main thread's stack */
 #define USER_STACK_SIZE (8ul << 20)

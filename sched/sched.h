@@ -1,14 +1,13 @@
 /*
  * sched/sched.h - tasks and the scheduler.
  *
- * A task is a kernel stack plus a struct task_struct. Every task runs in the kernel
- * (real tasks may later also run in ring 3); the scheduler is round-robin with time
+ * A task is a kernel stack plus a struct task_struct. Every task runs in the kernel, and
+ * a user process (sched/process.c) also in ring 3; the scheduler is round-robin with time
  * slices, preemptive: the timer tick sets need_resched, and the kernel switches when an
  * interrupt returns to preemptible code or when a task blocks or yields.
  *
  * The address-space side of a switch (mm, active_mm, the two counters, CR3) is the
- * subject of this kernel: see sched/core.c (context_switch), docs/active_mm.md and
- * ../shared/reference/active_mm.md.
+ * subject of this kernel: see sched/core.c (context_switch) and docs/active_mm.md.
  */
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H

@@ -4,6 +4,7 @@
  */
 #include "sched/sched_debug.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/printk.h"
@@ -82,7 +83,7 @@ int check_task_invariants(void)
 		violation(&tc, current, "more than one lazy mm on this CPU");
 	if (this_rq()->prev_mm)
 		violation(&tc, current, "rq->prev_mm set outside a switch");
-	if ((read_cr3() & PTE_PFN_MASK) != __pa(cs->loaded_mm->pgd))
+	if (!mm_is_loaded(cs->loaded_mm))
 		violation(&tc, current, "CR3 is not loaded_mm's PML4");
 	if (!(cs->loaded_mm->cpumask & (1ul << cs->cpu)))
 		violation(&tc, current, "this CPU is missing from loaded_mm's cpumask");

@@ -1,10 +1,10 @@
 /*
  * sched/sched_debug.h - checking the active_mm invariants, for self-tests and GDB.
  *
- * These are the invariants of ../shared/reference/active_mm.md, computed from the
- * live state: every task, this CPU's runqueue and per-CPU area. Call them at quiescent
- * points (no switch in progress); each returns the number of violations and prints one
- * line per violation.
+ * These are the rules of docs/active_mm.md ("Checking it"), each written out below,
+ * computed from the live state: every task, this CPU's runqueue and per-CPU area. Call
+ * them at quiescent points (no switch in progress); each returns the number of
+ * violations and prints one line per violation.
  */
 #ifndef SCHED_SCHED_DEBUG_H
 #define SCHED_SCHED_DEBUG_H

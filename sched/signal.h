@@ -18,14 +18,8 @@
 #ifndef SCHED_SIGNAL_H
 #define SCHED_SIGNAL_H
 
+#include "kernel/uapi/signal.h" /* the signal numbers, Linux's */
 #include "sched/sched.h"
-
-/* Linux's signal numbers, as wait statuses report them. */
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGSEGV 11
 
 #define sigmask(sig) (1ul << ((sig)-1))
 

@@ -196,14 +196,14 @@ static int borrow_with_use_mm(void *arg)
 	p->count_before = atomic_read(&p->mm->mm_count);
 	kthread_use_mm(p->mm);
 	p->mm_set = current->mm == p->mm && current->active_mm == p->mm;
-	p->cr3_loaded = (read_cr3() & PTE_PFN_MASK) == __pa(p->mm->pgd);
+	p->cr3_loaded = mm_is_loaded(p->mm);
 	user_access_begin();
 	p->seen = *(volatile unsigned long *)TEST_USER_BASE;
 	user_access_end();
 	p->count_in_use = atomic_read(&p->mm->mm_count);
 	kthread_unuse_mm(p->mm);
 	p->lazy_after = !current->mm && current->active_mm == p->mm;
-	p->cr3_kept = (read_cr3() & PTE_PFN_MASK) == __pa(p->mm->pgd);
+	p->cr3_kept = mm_is_loaded(p->mm);
 	p->count_after_unuse = atomic_read(&p->mm->mm_count);
 	return 0;
 }
@@ -261,15 +261,6 @@ static int zombie_a(void *arg)
 	return 0; /* do_exit -> exit_mm -> mmput: the last real user */
 }
 
-static bool user_half_empty(const struct mm_struct *mm)
-{
-	for (int i = 0; i < USER_PGD_PTRS; i++) {
-		if (mm->pgd[i])
-			return false;
-	}
-	return true;
-}
-
 /* B records how many mm_structs exist once it runs: the zombie must be gone by then. */
 static int drop_target(void *arg)
 {
@@ -291,9 +282,9 @@ static int zombie_k(void *arg)
 	z->k_borrows = current->active_mm == z->mm;
 	z->users_zero = atomic_read(&z->mm->mm_users) == 0;
 	z->count_seen = atomic_read(&z->mm->mm_count);
-	z->user_half_empty = user_half_empty(z->mm);
+	z->user_half_empty = pgd_user_half_empty(z->mm->pgd);
 	z->mapping_gone = !translate(z->mm, TEST_USER_BASE, &pa, &flags);
-	z->cr3_on_zombie = (read_cr3() & PTE_PFN_MASK) == __pa(z->mm->pgd);
+	z->cr3_on_zombie = mm_is_loaded(z->mm);
 
 	/* Switching to a real task drops the zombie's last reference, after the switch. */
 	z->structs_before_drop = mm_structs_in_use();

@@ -141,29 +141,54 @@ static void leak_check_end(struct ktest *t, const struct leak_check *c)
 	KEXPECT_EQ(t, mm_structs_in_use(), c->mm_structs);
 }
 
-/* The current image must be refused, for a reason mentioning `reason`, and loading it
- * must map nothing, touch nothing and leak nothing. */
-static void expect_refused(struct ktest *t, const char *reason)
+/* A failed check of expect_refused, reported at the line of the test that called it. */
+#define REFUSAL_CHECK(cond, ...)                                                                   \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			ktest_fail_msg(t, file, line, false, __VA_ARGS__);                         \
+	} while (0)
+
+#define REFUSAL_UNTOUCHED 0xdeadul
+
+/*
+ * The current image must be refused, for a reason mentioning `reason`, and loading it
+ * must map nothing, touch nothing and leak nothing. Failures name file:line, the test's
+ * own line (through the expect_refused macro), not this function's.
+ */
+static void expect_refused_at(struct ktest *t, const char *reason, const char *file, int line)
 {
-	struct elf_load_info info = {.entry = 0xdead, .end_of_data = 0xdead};
+	struct elf_load_info info = {.entry = REFUSAL_UNTOUCHED, .end_of_data = REFUSAL_UNTOUCHED};
 	char why[ELF_WHY_LEN] = "";
 	struct leak_check leak;
 	struct mm_struct *mm;
+	int ret;
 
-	KEXPECT_EQ(t, elf_check(image, image_size, why, sizeof(why)), -ENOEXEC);
-	if (!contains(why, reason))
-		KEXPECT_FAIL(t, "reason \"%s\" does not mention \"%s\"", why, reason);
+	ret = elf_check(image, image_size, why, sizeof(why));
+	REFUSAL_CHECK(ret == -ENOEXEC, "elf_check returned %d, not -ENOEXEC", ret);
+	REFUSAL_CHECK(contains(why, reason), "reason \"%s\" does not mention \"%s\"", why, reason);
 	leak_check_start(&leak);
 	mm = mm_alloc("elf-bad");
-	KASSERT_NOT_NULL(t, mm);
-	KEXPECT_EQ(t, elf_load(mm, image, image_size, &info), -ENOEXEC);
-	KEXPECT_EQ(t, mm->nr_pages, 0ul);
-	KEXPECT_TRUE(t, list_empty(&mm->mmap));
-	KEXPECT_EQ(t, info.entry, 0xdeadull);
-	KEXPECT_EQ(t, info.end_of_data, 0xdeadull);
+	if (!mm) {
+		ktest_fail_msg(t, file, line, true, "mm_alloc failed");
+		ktest_abort(t);
+	}
+	ret = elf_load(mm, image, image_size, &info);
+	REFUSAL_CHECK(ret == -ENOEXEC, "elf_load returned %d, not -ENOEXEC", ret);
+	REFUSAL_CHECK(mm->nr_pages == 0, "elf_load mapped %lu pages", mm->nr_pages);
+	REFUSAL_CHECK(list_empty(&mm->mmap), "elf_load left a VMA");
+	REFUSAL_CHECK(info.entry == REFUSAL_UNTOUCHED && info.end_of_data == REFUSAL_UNTOUCHED,
+		      "elf_load wrote its result (entry 0x%lx, end_of_data 0x%lx)",
+		      (unsigned long)info.entry, (unsigned long)info.end_of_data);
 	mmput(mm);
-	leak_check_end(t, &leak);
+	kmem_cache_shrink_all();
+	REFUSAL_CHECK(nr_free_pages() == leak.free_pages, "free pages %lu, %lu before",
+		      nr_free_pages(), leak.free_pages);
+	REFUSAL_CHECK(mm_structs_in_use() == leak.mm_structs, "mm_structs %lu, %lu before",
+		      mm_structs_in_use(), leak.mm_structs);
 }
+
+/* A macro, so that a failure names the line of the test that built the bad image. */
+#define expect_refused(t, reason) expect_refused_at(t, reason, __FILE__, __LINE__)
 
 /* ---- what is accepted and how it is loaded --------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include "kernel/fault_inject.h"
 #include "kernel/string.h"
 #include "kernel/syscall_table.h"
+#include "kernel/uapi/mman.h"
 #include "mm/mm_struct.h"
 #include "mm/oom.h"
 #include "mm/page_alloc.h"
@@ -38,13 +39,6 @@
 #define FIXED_PAGES 3
 #define FIXED_FILL 0xaa
 #define STACK_VA 0x7ff000ul /* one page of stack below 0x800000 */
-
-/* mmap's arguments, Linux's values (mm/mmap_syscalls.c). */
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
 
 /* mov $60,%eax; xor %edi,%edi; syscall : exit(0), what forked children run */
 static const u8 exit_zero[] = {0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05};

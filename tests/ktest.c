@@ -150,22 +150,23 @@ static void print_failure_header(struct ktest *t, const char *file, int line, bo
 	       assertion ? "ASSERTION" : "EXPECTATION", file, line);
 }
 
+/* One side of a failed integer comparison, printed as its own type's value. */
+static void print_int(const char *expr, unsigned long long bits, bool is_unsigned)
+{
+	if (is_unsigned)
+		printk("        %s == %llu (0x%llx)\n", expr, bits, bits);
+	else
+		printk("        %s == %lld (0x%llx)\n", expr, (long long)bits, bits);
+}
+
 void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
-		    const char *left_expr, long long left, const char *right_expr, long long right,
-		    bool is_unsigned)
+		    const char *left_expr, unsigned long long left, const char *right_expr,
+		    unsigned long long right, unsigned int unsigned_sides)
 {
 	print_failure_header(t, file, line, assertion);
 	printk("    Expected %s %s %s, but\n", left_expr, op, right_expr);
-	if (is_unsigned) {
-		printk("        %s == %llu (0x%llx)\n", left_expr, (unsigned long long)left,
-		       (unsigned long long)left);
-		printk("        %s == %llu (0x%llx)\n", right_expr, (unsigned long long)right,
-		       (unsigned long long)right);
-	} else {
-		printk("        %s == %lld (0x%llx)\n", left_expr, left, (unsigned long long)left);
-		printk("        %s == %lld (0x%llx)\n", right_expr, right,
-		       (unsigned long long)right);
-	}
+	print_int(left_expr, left, unsigned_sides & KTEST_LEFT_UNSIGNED);
+	print_int(right_expr, right, unsigned_sides & KTEST_RIGHT_UNSIGNED);
 }
 
 void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,

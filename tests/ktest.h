@@ -84,9 +84,13 @@ struct ktest {
 	static void ktest_death_fn_##suite##_##name(void)
 
 /* Reporting helpers used by the macros (tests/ktest.c). */
+/* left and right are the values' bits; unsigned_sides says which sides are unsigned
+ * (KTEST_LEFT_UNSIGNED | KTEST_RIGHT_UNSIGNED), so each prints as its own type. */
+#define KTEST_LEFT_UNSIGNED 1u
+#define KTEST_RIGHT_UNSIGNED 2u
 void ktest_fail_int(struct ktest *t, const char *file, int line, bool assertion, const char *op,
-		    const char *left_expr, long long left, const char *right_expr, long long right,
-		    bool is_unsigned);
+		    const char *left_expr, unsigned long long left, const char *right_expr,
+		    unsigned long long right, unsigned int unsigned_sides);
 void ktest_fail_ptr(struct ktest *t, const char *file, int line, bool assertion, const char *op,
 		    const char *left_expr, const void *left, const char *right_expr,
 		    const void *right);
@@ -109,32 +113,71 @@ void ktest_run_all(void) __noreturn;
 /* init exited (in ktest mode): give the verdict and end QEMU. */
 void ktest_init_exited(int status) __noreturn;
 
-#define KTEST_CMP_INT_(t, assertion, a, op, b, uns)                                                \
+/*
+ * Integer comparisons compare the values, not the bits: neither side is cast to the
+ * other's type (a cast would make KEXPECT_EQ(t, (u8)x, 256) or KEXPECT_EQ(t, u32, -1)
+ * pass on the wrong value). Each side is widened to 64 bits and tagged with its
+ * signedness, and ktest_int_cmp() orders the two as mathematical integers. The dead
+ * `if (0)` copy of the comparison lets GCC's -Wsign-compare (on through -Wextra, an
+ * error under -Werror) refuse a signed variable compared with an unsigned one, which
+ * is most often a mistake in the test; a non-negative constant is accepted on either
+ * side. Each operand is evaluated once.
+ */
+struct ktest_int {
+	unsigned long long bits; /* the value converted to unsigned long long */
+	bool is_unsigned;	 /* bits is the value itself; else (long long)bits is */
+};
+
+/* Is x's type unsigned? (Its promoted type: bool, u8 and u16 promote to int, whose
+ * value is the same.) */
+#define KTEST_IS_UNSIGNED_(x) ((__typeof__((x) + 0))-1 > (__typeof__((x) + 0))0)
+#define KTEST_INT_(x) ((struct ktest_int){(unsigned long long)(x), KTEST_IS_UNSIGNED_(x)})
+
+/* Is the integer negative? (Only a signed one can be.) */
+static inline bool ktest_int_negative(struct ktest_int v)
+{
+	return !v.is_unsigned && (long long)v.bits < 0;
+}
+
+/* -1, 0 or 1 as l is below, equal to or above r, as integers. */
+static inline int ktest_int_cmp(struct ktest_int l, struct ktest_int r)
+{
+	if (ktest_int_negative(l) != ktest_int_negative(r))
+		return ktest_int_negative(l) ? -1 : 1;
+	/* Same sign: two's complement bits order both alike, as unsigned. */
+	if (l.bits == r.bits)
+		return 0;
+	return l.bits < r.bits ? -1 : 1;
+}
+
+#define KTEST_CMP_INT_(t, assertion, a, op, b)                                                     \
 	do {                                                                                       \
-		__typeof__(a) ktest_l_ = (a);                                                      \
-		__typeof__(a) ktest_r_ = (__typeof__(a))(b);                                       \
-		if (!(ktest_l_ op ktest_r_)) {                                                     \
-			ktest_fail_int(t, __FILE__, __LINE__, assertion, #op, #a,                  \
-				       (long long)ktest_l_, #b, (long long)ktest_r_, uns);         \
+		struct ktest_int ktest_l_ = KTEST_INT_(a);                                         \
+		struct ktest_int ktest_r_ = KTEST_INT_(b);                                         \
+		if (0)                                                                             \
+			(void)((a)op(b));                                                          \
+		if (!(ktest_int_cmp(ktest_l_, ktest_r_) op 0)) {                                   \
+			ktest_fail_int(t, __FILE__, __LINE__, assertion, #op, #a, ktest_l_.bits,   \
+				       #b, ktest_r_.bits,                                          \
+				       (ktest_l_.is_unsigned ? KTEST_LEFT_UNSIGNED : 0) |          \
+					   (ktest_r_.is_unsigned ? KTEST_RIGHT_UNSIGNED : 0));     \
 			if (assertion)                                                             \
 				ktest_abort(t);                                                    \
 		}                                                                                  \
 	} while (0)
 
-#define KTEST_IS_UNSIGNED_(x) ((__typeof__(x))-1 > (__typeof__(x))0)
-
-#define KEXPECT_EQ(t, a, b) KTEST_CMP_INT_(t, false, a, ==, b, KTEST_IS_UNSIGNED_(a))
-#define KEXPECT_NE(t, a, b) KTEST_CMP_INT_(t, false, a, !=, b, KTEST_IS_UNSIGNED_(a))
-#define KEXPECT_LT(t, a, b) KTEST_CMP_INT_(t, false, a, <, b, KTEST_IS_UNSIGNED_(a))
-#define KEXPECT_LE(t, a, b) KTEST_CMP_INT_(t, false, a, <=, b, KTEST_IS_UNSIGNED_(a))
-#define KEXPECT_GT(t, a, b) KTEST_CMP_INT_(t, false, a, >, b, KTEST_IS_UNSIGNED_(a))
-#define KEXPECT_GE(t, a, b) KTEST_CMP_INT_(t, false, a, >=, b, KTEST_IS_UNSIGNED_(a))
-#define KASSERT_EQ(t, a, b) KTEST_CMP_INT_(t, true, a, ==, b, KTEST_IS_UNSIGNED_(a))
-#define KASSERT_NE(t, a, b) KTEST_CMP_INT_(t, true, a, !=, b, KTEST_IS_UNSIGNED_(a))
-#define KASSERT_LT(t, a, b) KTEST_CMP_INT_(t, true, a, <, b, KTEST_IS_UNSIGNED_(a))
-#define KASSERT_LE(t, a, b) KTEST_CMP_INT_(t, true, a, <=, b, KTEST_IS_UNSIGNED_(a))
-#define KASSERT_GT(t, a, b) KTEST_CMP_INT_(t, true, a, >, b, KTEST_IS_UNSIGNED_(a))
-#define KASSERT_GE(t, a, b) KTEST_CMP_INT_(t, true, a, >=, b, KTEST_IS_UNSIGNED_(a))
+#define KEXPECT_EQ(t, a, b) KTEST_CMP_INT_(t, false, a, ==, b)
+#define KEXPECT_NE(t, a, b) KTEST_CMP_INT_(t, false, a, !=, b)
+#define KEXPECT_LT(t, a, b) KTEST_CMP_INT_(t, false, a, <, b)
+#define KEXPECT_LE(t, a, b) KTEST_CMP_INT_(t, false, a, <=, b)
+#define KEXPECT_GT(t, a, b) KTEST_CMP_INT_(t, false, a, >, b)
+#define KEXPECT_GE(t, a, b) KTEST_CMP_INT_(t, false, a, >=, b)
+#define KASSERT_EQ(t, a, b) KTEST_CMP_INT_(t, true, a, ==, b)
+#define KASSERT_NE(t, a, b) KTEST_CMP_INT_(t, true, a, !=, b)
+#define KASSERT_LT(t, a, b) KTEST_CMP_INT_(t, true, a, <, b)
+#define KASSERT_LE(t, a, b) KTEST_CMP_INT_(t, true, a, <=, b)
+#define KASSERT_GT(t, a, b) KTEST_CMP_INT_(t, true, a, >, b)
+#define KASSERT_GE(t, a, b) KTEST_CMP_INT_(t, true, a, >=, b)
 
 #define KTEST_BOOL_(t, assertion, cond, want)                                                      \
 	do {                                                                                       \

@@ -111,10 +111,38 @@ KTEST(ktest_self, skip_stops_and_records_reason)
 	KEXPECT_EQ(t, inner.failures, 0);
 }
 
+/*
+ * Integer expectations compare values: a cast of the right side to the left's type
+ * (what they once did) made both of these pass, 256 truncated to a u8's 0 and -1 to a
+ * u32's 0xffffffff.
+ */
+KTEST(ktest_self, integers_compare_as_values)
+{
+	static struct ktest inner;
+	u8 zero_u8 = 0;
+	int two_five_six = 256;
+	u32 all_ones_u32 = 0xffffffffu;
+	long long minus_one = -1;
+
+	tests_ran++;
+	inner.tcase = &fake_case;
+	inner.failures = 0;
+	ktest_log(t, "the two EXPECTATION FAILED reports that follow are deliberate");
+	KEXPECT_EQ(&inner, zero_u8, two_five_six);
+	KEXPECT_EQ(&inner, all_ones_u32, minus_one);
+	KEXPECT_EQ(t, inner.failures, 2);
+
+	/* Mixed signedness is ordered as integers, not as C's usual conversions would. */
+	KEXPECT_EQ(t, ktest_int_cmp(KTEST_INT_(minus_one), KTEST_INT_(~0ull)), -1);
+	KEXPECT_EQ(t, ktest_int_cmp(KTEST_INT_(~0ull), KTEST_INT_(minus_one)), 1);
+	KEXPECT_EQ(t, ktest_int_cmp(KTEST_INT_(all_ones_u32), KTEST_INT_(0xffffffffll)), 0);
+	KEXPECT_EQ(t, ktest_int_cmp(KTEST_INT_(-2), KTEST_INT_(minus_one)), -1);
+}
+
 KTEST(ktest_self, counts_every_test_ran)
 {
-	KEXPECT_EQ(t, tests_ran, 5);
-	KEXPECT_EQ(t, test_inits, 6);
+	KEXPECT_EQ(t, tests_ran, 6);
+	KEXPECT_EQ(t, test_inits, 7);
 }
 
 KTEST_DEATH(ktest_self, forced_panic, "Kernel panic - not syncing: forced by a death test")

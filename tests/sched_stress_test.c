@@ -20,6 +20,7 @@
  * of memory and tasks must be back at its baseline. See docs/active_mm.md.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/printk.h"
@@ -111,7 +112,7 @@ static void user_words_write(const struct stress_task *s)
 /* Does the loaded address space hold what this task wrote, and is it current->mm's? */
 static bool user_words_ok(const struct stress_task *s)
 {
-	bool ok = (read_cr3() & PTE_PFN_MASK) == __pa(current->mm->pgd);
+	bool ok = mm_is_loaded(current->mm);
 
 	user_access_begin();
 	for (int page = 0; page < TEST_USER_PAGES; page++)

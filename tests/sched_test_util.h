@@ -58,7 +58,9 @@ void take_process_census(struct process_census *c);
 /* Expect every count back at *base. */
 void expect_process_census(struct ktest *t, const struct process_census *base);
 
-/* Cases of a traced switch, as in ../shared/reference/active_mm.md. */
+/* Cases of a traced switch, by what prev and next are: a kernel thread (no mm) or a
+ * real task (an mm of its own); docs/active_mm.md, "The four cases of context_switch"
+ * (real -> real splits into same mm and other mm, as only the latter writes CR3). */
 enum switch_case {
 	SWITCH_REAL_TO_KTHREAD,
 	SWITCH_KTHREAD_TO_KTHREAD,

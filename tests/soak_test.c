@@ -17,6 +17,7 @@
  * `make soak` runs a longer soak (SOAK=10000 cycles by default; see docs/testing.md).
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "kernel/cmdline.h"
 #include "kernel/module.h"
@@ -86,7 +87,7 @@ static int borrower_fn(void *arg)
 		mm = pick.mm;
 		if (mm) {
 			kthread_use_mm(mm);
-			if ((read_cr3() & PTE_PFN_MASK) != __pa(mm->pgd))
+			if (!mm_is_loaded(mm))
 				b->wrong_cr3 = true;
 			kthread_unuse_mm(mm);
 			mmput(mm);

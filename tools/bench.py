@@ -59,7 +59,7 @@ HOST_TIME_BOOTS = (
 )
 SCHED_PREFIX = "sched_switch_"
 
-# Rows in this order first (the scheduler, then the memory rows the issue names); any
+# Rows in this order first (the scheduler, then the memory rows); any
 # other benchmark the kernel prints follows, in the kernel's order.
 ROW_ORDER = (
     "sched_switch_kthreads",

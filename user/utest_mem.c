@@ -301,7 +301,6 @@ UTEST(mmap_takes_a_free_hint_and_reuses_holes)
 }
 
 #define SPARSE_LEN (1ul << 46) /* 64 TiB, lazily mapped */
-#define MAP_NORESERVE 0x4000   /* Linux: do not count it against overcommit; sublet never does */
 
 static int touch_and_exit(void *arg)
 {

@@ -21,7 +21,6 @@ UTEST_SUITE(utest_mm_race);
 
 #define THREAD_STACK_SIZE (64 * 1024)
 #define BIG_LEN (8ul << 30)  /* 8 GiB, lazily mapped: no page is ever touched */
-#define MAP_NORESERVE 0x4000 /* Linux: do not count it against overcommit; sublet never does */
 #define SPLIT_ROUNDS 8
 #define TOUCH_PAGES 8192 /* 32 MiB: more than one time slice of faults */
 #define TOUCH_ROUNDS 60

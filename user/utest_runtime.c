@@ -158,6 +158,40 @@ UTEST(child_failures_become_exit_status)
 	UEXPECT_EXITED(utest_run_child(return_value, (void *)33), 33);
 }
 
+/* A cast of the right side to the left's type (what UEXPECT_EQ once did) passed both. */
+static int u8_equals_256(void *arg)
+{
+	unsigned char zero = 0;
+	int two_five_six = 256;
+
+	(void)arg;
+	UEXPECT_EQ(zero, two_five_six);
+	return 0;
+}
+
+static int u32_equals_minus_one(void *arg)
+{
+	unsigned int all_ones = 0xffffffffu;
+	long long minus_one = -1;
+
+	(void)arg;
+	UEXPECT_EQ(all_ones, minus_one);
+	return 0;
+}
+
+UTEST(integer_checks_compare_values)
+{
+	long long minus_one = -1;
+
+	utest_log("the two EXPECTATION FAILED reports that follow (in children) are deliberate");
+	UEXPECT_EXITED(utest_run_child(u8_equals_256, NULL), UTEST_CHILD_FAILED);
+	UEXPECT_EXITED(utest_run_child(u32_equals_minus_one, NULL), UTEST_CHILD_FAILED);
+	/* Mixed signedness is ordered as integers, not by C's usual conversions. */
+	UEXPECT_EQ(utest_int_cmp(UTEST_INT_(minus_one), UTEST_INT_(~0ull)), -1);
+	UEXPECT_EQ(utest_int_cmp(UTEST_INT_(~0ull), UTEST_INT_(minus_one)), 1);
+	UEXPECT_EQ(utest_int_cmp(UTEST_INT_(0xffffffffu), UTEST_INT_(0xffffffffll)), 0);
+}
+
 UTEST(wait_status_words)
 {
 	char buf[48];

@@ -3,10 +3,10 @@
  *
  * Every CPU has a local APIC, reached through a page of memory-mapped registers (xAPIC
  * mode) at the physical address held in MSR_IA32_APIC_BASE. sublet uses it for the
- * periodic timer tick (kernel/time.c) and, later, for inter-processor interrupts. The
- * legacy PIC stays masked (arch/x86_64/pic.c). Register names and bits are the Intel
- * SDM's (vol. 3A, chapter 10 "Advanced Programmable Interrupt Controller"); see
- * docs/timer.md for how the timer is set up.
+ * periodic timer tick (kernel/time.c); on one CPU it sends no inter-processor
+ * interrupts. The legacy PIC stays masked (arch/x86_64/pic.c). Register names and bits
+ * are the Intel SDM's (vol. 3A, chapter 10 "Advanced Programmable Interrupt
+ * Controller"); see docs/timer.md for how the timer is set up.
  */
 #ifndef ARCH_X86_64_APIC_H
 #define ARCH_X86_64_APIC_H

@@ -4,8 +4,9 @@
  * An instruction that is allowed to fault is listed with a fixup address. When it
  * faults in kernel mode, the trap code finds its entry and resumes at the fixup instead
  * of dying. The probes below use it: they report whether an access faulted, which is
- * how the self-tests check W^X and NX, how backtraces read a possibly-bad frame
- * pointer safely, and (later) how copy_from_user returns -EFAULT.
+ * how the self-tests check W^X and NX and how backtraces read a possibly-bad frame
+ * pointer safely. The user-access routines (arch/x86_64/uaccess.c) list their own
+ * faulting instructions the same way, which is how copy_from_user returns -EFAULT.
  */
 #ifndef ARCH_X86_64_EXTABLE_H
 #define ARCH_X86_64_EXTABLE_H

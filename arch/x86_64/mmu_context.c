@@ -1,11 +1,18 @@
 /*
  * arch/x86_64/mmu_context.c - switch_mm and enter_lazy_tlb (x86's bookkeeping, after
- * Linux's arch/x86/mm/tlb.c, on one CPU and without PCIDs for now).
+ * Linux's arch/x86/mm/tlb.c), on one CPU.
  *
  * Per CPU: loaded_mm (what CR3 really holds), is_lazy (a kernel thread is running on
  * loaded_mm without having asked for it). Per mm: cpumask, the CPUs that may hold its
- * translations. The ordering rule that will make TLB shootdowns safe on SMP is already
- * kept: a CPU publishes itself in next's cpumask (atomically) before it loads CR3.
+ * translations. A CPU publishes itself in next's cpumask (atomically) before it loads
+ * CR3: the order TLB shootdowns between CPUs depend on, kept although sublet runs one.
+ *
+ * sublet leaves PCIDs out: every CR3 write here has bit 63 and the PCID field clear, so
+ * it drops all non-global translations (SDM vol. 3A, 4.10.4.1), and CR4.PCIDE stays off.
+ * Linux tags each mm's translations with a PCID so that switching back keeps them; but
+ * QEMU's software emulation (TCG), which every boot of sublet runs on, does not
+ * implement PCIDs ("TCG doesn't support requested feature: CPUID.01H:ECX.pcid"), so
+ * that code could not be tested here, and an instruction count would not show its gain.
  */
 #include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/cpu.h"
@@ -31,11 +38,6 @@ void mmu_context_init(void)
 	cs->is_lazy = false;
 	cpumask_set(&init_mm, cs->cpu);
 	write_cr3(__pa(init_mm.pgd));
-}
-
-bool mm_is_loaded(const struct mm_struct *mm)
-{
-	return (read_cr3() & PTE_PFN_MASK) == __pa(mm->pgd);
 }
 
 void switch_mm(struct mm_struct *prev, struct mm_struct *next, struct task_struct *tsk)

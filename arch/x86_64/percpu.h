@@ -22,10 +22,13 @@ struct rq;
 struct cpu_state {
 	struct cpu_state *self;		  /* %gs:0, so this_cpu() is one load */
 	struct task_struct *current_task; /* the task running here (`current`) */
-	u64 syscall_scratch_rsp;	  /* user rsp, parked by the syscall entry (user issue) */
+	u64 syscall_scratch_rsp;	  /* user rsp, parked by the syscall entry */
 	u64 kernel_stack_top;		  /* current task's stack top: TSS.RSP0 and syscall entry */
 	int cpu;			  /* this CPU's number, 0 for the boot CPU */
-	int preempt_count; /* > 0: no preemption (preempt_disable, spinlocks, irqs) */
+	/* > 0: no preemption. Only preempt_disable() raises it: spinlocks leave it alone,
+	 * because spin_lock() requires interrupts off (kernel/spinlock.c), which already
+	 * keeps the tick, and with it preemption, away. */
+	int preempt_count;
 	bool need_resched; /* set by the tick or a wake-up; acted on at preemption points */
 	bool is_lazy;	   /* running a kernel thread on a borrowed mm: no CR3 write was made */
 	struct mm_struct *loaded_mm; /* what CR3 really holds (may differ from active_mm) */

@@ -25,7 +25,7 @@ typedef u64 pgprot_t;
 #define _PAGE_DIRTY (1ull << 6)
 #define _PAGE_PSE (1ull << 7) /* in a pud/pmd: a 1 GiB / 2 MiB page */
 #define _PAGE_GLOBAL (1ull << 8)
-#define _PAGE_COW (1ull << 9) /* software bit (AVL): copy-on-write, later */
+#define _PAGE_COW (1ull << 9) /* software bit (AVL): shared by fork, copied on write */
 #define _PAGE_NX (1ull << 63)
 
 #define PTE_PFN_MASK 0x000ffffffffff000ull /* physical address bits of an entry */

@@ -9,20 +9,15 @@
  *     because they mean the same in every address space, so a CR3 switch keeps them;
  *   - INVLPG drops the translation of one page, global or not, and the paging-structure
  *     caches that lead to it.
- * One CPU for now: the SMP issue adds shootdowns to the mm-wide helpers.
+ * sublet runs one CPU: no flush here reaches another CPU (no shootdowns).
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
 #include "arch/x86_64/tlbflush.h"
 #include "arch/x86_64/x86.h"
 #include "mm/mm_types.h"
-
-/* Is mm the address space this CPU has loaded in CR3? */
-static bool mm_is_loaded(const struct mm_struct *mm)
-{
-	return __pa(mm->pgd) == (read_cr3() & PTE_PFN_MASK);
-}
 
 /*
  * Toggling CR4.PGE off and on flushes the whole TLB, global entries included (SDM
@@ -49,7 +44,7 @@ void __flush_tlb_global(void)
  * needs INVLPG if mm is the loaded one: an mm that is not in CR3 has no translations in
  * this CPU's TLB, because loading any other CR3 dropped its (non-global) entries and
  * nothing has been able to cache new ones since. With more CPUs, the others that have
- * mm loaded need a shootdown too (mm_cpumask, the SMP issue).
+ * mm loaded (its cpumask) would need a shootdown too.
  */
 void flush_tlb_page(struct mm_struct *mm, unsigned long addr)
 {

@@ -1,9 +1,9 @@
 /*
  * arch/x86_64/tlbflush.h - every TLB flush in the kernel goes through here.
  *
- * One CPU for now: flushing is invlpg for one page or a CR3 reload for everything
- * non-global. The SMP issue extends flush_tlb_mm/flush_tlb_page to the other CPUs in
- * mm_cpumask (shootdowns), without changing their callers.
+ * sublet runs one CPU, so a flush is local: invlpg for one page or a CR3 reload for
+ * everything non-global. With more CPUs, flush_tlb_mm/flush_tlb_page would also have to
+ * reach the other CPUs in the mm's cpumask (shootdowns); their callers would not change.
  */
 #ifndef ARCH_X86_64_TLBFLUSH_H
 #define ARCH_X86_64_TLBFLUSH_H

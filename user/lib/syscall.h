@@ -11,47 +11,16 @@
 #ifndef USER_LIB_SYSCALL_H
 #define USER_LIB_SYSCALL_H
 
-/* Syscall numbers: Linux's, shared with the kernel. */
+/* The user ABI, one definition shared with the kernel (kernel/uapi/, Linux's values):
+ * syscall numbers, mmap()'s PROT_* and MAP_*, clone()'s CLONE_*, signal numbers, and
+ * wait4()'s WNOHANG and the W* status macros. */
+#include "kernel/uapi/mman.h"
+#include "kernel/uapi/sched.h"
+#include "kernel/uapi/signal.h"
 #include "kernel/uapi/unistd.h"
-
-/* clone() flags. The low byte (CSIGNAL) is the signal the parent gets when the child
- * exits; Linux's wait4 reaps such a child without __WCLONE only if it is SIGCHLD. */
-#define CSIGNAL 0x000000ff
-#define CLONE_VM 0x00000100 /* share the address space */
-#define CLONE_SIGHAND 0x00000800 /* share signal handlers (needs CLONE_VM) */
-#define CLONE_THREAD 0x00010000 /* a thread of the caller's process (needs CLONE_SIGHAND) */
-
-/* Signal numbers (Linux's), as a fatal fault reports them in a wait status. */
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGCHLD 17
-
-/* mmap() protections and flags (anonymous private mappings only). */
-#define PROT_NONE 0x0
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
+#include "kernel/uapi/wait.h"
 
 #define PAGE_SIZE 4096ul
-
-/* wait4() options. */
-#define WNOHANG 0x1
-
-/* Wait statuses, decoded as Linux's <sys/wait.h> does: an exit puts its code in bits
- * 8-15; a fatal signal puts its number in bits 0-6 (bit 7: a core was dumped). */
-#define WEXITSTATUS(status) (((status) & 0xff00) >> 8)
-#define WTERMSIG(status) ((status) & 0x7f)
-#define WIFEXITED(status) (WTERMSIG(status) == 0)
-#define WIFSIGNALED(status) (WTERMSIG(status) != 0 && WTERMSIG(status) != 0x7f)
 
 #ifndef __ASSEMBLER__
 

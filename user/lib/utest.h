@@ -69,9 +69,11 @@ extern char **utest_argv;
 	static void utest_fn_##name(void)
 
 /* Reporting helpers used by the macros (user/lib/utest.c). */
+/* left and right are the values' bits; unsigned_sides says which are unsigned
+ * (UTEST_LEFT_UNSIGNED | UTEST_RIGHT_UNSIGNED), so each prints as its own type. */
 void utest_fail_int(const char *file, int line, bool assertion, const char *op,
-		    const char *left_expr, long long left, const char *right_expr, long long right,
-		    bool is_unsigned);
+		    const char *left_expr, unsigned long long left, const char *right_expr,
+		    unsigned long long right, unsigned int unsigned_sides);
 void utest_fail_ptr(const char *file, int line, bool assertion, const char *op,
 		    const char *left_expr, const void *left, const char *right_expr,
 		    const void *right);
@@ -97,19 +99,55 @@ void utest_log(const char *fmt, ...) PRINTF_LIKE(1, 2);
  */
 int utest_run_child(int (*fn)(void *), void *arg);
 
-#define UTEST_IS_UNSIGNED_(x) ((__typeof__(x))-1 > (__typeof__(x))0)
+/*
+ * Integer checks compare values, as tests/ktest.h's do: neither side is cast to the
+ * other's type (that made UEXPECT_EQ(a_u32, -1) pass on 0xffffffff). Each side is
+ * widened to 64 bits with its own signedness and the two are ordered as integers; the
+ * dead `if (0)` copy keeps GCC's -Wsign-compare (an error under -Werror) refusing a
+ * signed variable compared with an unsigned one. Each operand is evaluated once.
+ */
+struct utest_int {
+	unsigned long long bits; /* the value converted to unsigned long long */
+	bool is_unsigned;	 /* bits is the value itself; else (long long)bits is */
+};
 
-#define UTEST_CMP_INT_(assertion, a, op, b)                                              \
-	do {                                                                             \
-		__typeof__(a) utest_l_ = (a);                                           \
-		__typeof__(a) utest_r_ = (__typeof__(a))(b);                            \
-		if (!(utest_l_ op utest_r_)) {                                          \
-			utest_fail_int(__FILE__, __LINE__, assertion, #op, #a,          \
-				       (long long)utest_l_, #b, (long long)utest_r_,    \
-				       UTEST_IS_UNSIGNED_(a));                          \
-			if (assertion)                                                   \
-				utest_abort();                                           \
-		}                                                                        \
+/* Is x's (promoted) type unsigned? */
+#define UTEST_IS_UNSIGNED_(x) ((__typeof__((x) + 0))-1 > (__typeof__((x) + 0))0)
+#define UTEST_INT_(x) ((struct utest_int){(unsigned long long)(x), UTEST_IS_UNSIGNED_(x)})
+
+static inline bool utest_int_negative(struct utest_int v)
+{
+	return !v.is_unsigned && (long long)v.bits < 0;
+}
+
+/* -1, 0 or 1 as l is below, equal to or above r, as integers. */
+static inline int utest_int_cmp(struct utest_int l, struct utest_int r)
+{
+	if (utest_int_negative(l) != utest_int_negative(r))
+		return utest_int_negative(l) ? -1 : 1;
+	/* Same sign: two's complement bits order both alike, as unsigned. */
+	if (l.bits == r.bits)
+		return 0;
+	return l.bits < r.bits ? -1 : 1;
+}
+
+#define UTEST_LEFT_UNSIGNED 1u
+#define UTEST_RIGHT_UNSIGNED 2u
+
+#define UTEST_CMP_INT_(assertion, a, op, b)                                                        \
+	do {                                                                                       \
+		struct utest_int utest_l_ = UTEST_INT_(a);                                         \
+		struct utest_int utest_r_ = UTEST_INT_(b);                                         \
+		if (0)                                                                             \
+			(void)((a)op(b));                                                          \
+		if (!(utest_int_cmp(utest_l_, utest_r_) op 0)) {                                   \
+			utest_fail_int(__FILE__, __LINE__, assertion, #op, #a, utest_l_.bits, #b,  \
+				       utest_r_.bits,                                              \
+				       (utest_l_.is_unsigned ? UTEST_LEFT_UNSIGNED : 0) |          \
+					   (utest_r_.is_unsigned ? UTEST_RIGHT_UNSIGNED : 0));     \
+			if (assertion)                                                             \
+				utest_abort();                                                     \
+		}                                                                                  \
 	} while (0)
 
 #define UEXPECT_EQ(a, b) UTEST_CMP_INT_(false, a, ==, b)

@@ -1,11 +1,12 @@
 /*
- * mm/page_alloc_bench.c - micro-benchmarks of the buddy allocator (mm/page_alloc.c).
+ * tests/bench/page_alloc_bench.c - micro-benchmarks of the buddy allocator
+ * (mm/page_alloc.c).
  *
  * Each operation is one alloc_pages() followed by the matching __free_pages(), so the
  * free lists are in the same state before every operation and batches are comparable.
- * How much splitting and merging a pair does depends on which low-order lists happen to
- * be empty; the burst entry makes the allocator split blocks and merge them back on
- * purpose. Run with `make bench` (kernel command line `bench`).
+ * The pair rows measure the fast path, no split and no merge (bench_order sets the
+ * lists up for it); the burst entry makes the allocator split blocks and merge them back
+ * on purpose. Run with `make bench` (kernel command line `bench`).
  */
 #include "kernel/bench.h"
 #include "kernel/panic.h"
@@ -23,10 +24,25 @@ static void alloc_free_pair(void *arg)
 	__free_pages(page, order);
 }
 
+/*
+ * Measure the pair on lists in a known state, not in whatever state boot left them:
+ * otherwise, when free_area[order] happens to be empty, every pair splits a bigger block
+ * and merges it back, and the row moves with the kernel's size (where its image ends
+ * decides which blocks the boot allocations break up). Taking two blocks and giving the
+ * first back leaves it at the head of free_area[order] with its buddy in use (its old
+ * buddy, or the second block, split from the same parent), so each pair takes it and
+ * returns it without a split or a merge: the allocator's fast path, every boot.
+ */
 static void bench_order(const struct kbench *b, unsigned int order)
 {
+	struct page *first = alloc_pages(GFP_KERNEL, order);
+	struct page *held = alloc_pages(GFP_KERNEL, order);
+
+	BUG_ON_MSG(!first || !held, "page_alloc bench: no free order-%u blocks", order);
+	__free_pages(first, order);
 	bench_report(
 	    b, bench_median(alloc_free_pair, &order, BENCH_BATCHES, PAGE_ALLOC_BENCH_ITERS), NULL);
+	__free_pages(held, order);
 }
 
 KBENCH(page_alloc_order0, "ticks per alloc_pages(0) + __free_pages pair")

@@ -1,5 +1,5 @@
 /*
- * sched/sched_bench.c - what a context switch costs, case by case (`make bench`).
+ * tests/bench/sched_bench.c - what a context switch costs, case by case (`make bench`).
  *
  * Each benchmark is a yield ping-pong between two tasks and nothing else runnable: a
  * measuring task yields, its partner yields straight back, so one yield() is exactly

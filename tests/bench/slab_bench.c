@@ -1,5 +1,6 @@
 /*
- * mm/slab_bench.c - micro-benchmarks of the slab allocator (mm/slab.c, mm/kmalloc.c).
+ * tests/bench/slab_bench.c - micro-benchmarks of the slab allocator (mm/slab.c,
+ * mm/kmalloc.c).
  *
  * Each operation is one allocation followed by the matching free, so a slab is in the
  * same state before every operation: the pair measures the fast path (take the first

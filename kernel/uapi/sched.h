@@ -1,0 +1,18 @@
+/*
+ * kernel/uapi/sched.h - clone()'s flags, shared by the kernel and user programs.
+ *
+ * Linux's values (its include/uapi/linux/sched.h), the ones sublet implements. Only
+ * #defines: sys_clone (kernel/syscalls.c) checks them, user/lib/syscall.h hands them to
+ * the programs.
+ */
+#ifndef KERNEL_UAPI_SCHED_H
+#define KERNEL_UAPI_SCHED_H
+
+/* The low byte: the signal the parent gets when the child exits. Linux's wait4 reaps
+ * such a child without __WCLONE only if it is SIGCHLD. */
+#define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100	 /* share the address space */
+#define CLONE_SIGHAND 0x00000800 /* share signal handlers (needs CLONE_VM) */
+#define CLONE_THREAD 0x00010000	 /* join the caller's thread group (needs CLONE_SIGHAND) */
+
+#endif
