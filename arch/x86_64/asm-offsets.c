@@ -21,6 +21,7 @@ void asm_offsets(void)
 	DEFINE(TF_ERROR_CODE, offsetof(struct trap_frame, error_code));
 	DEFINE(TF_RIP, offsetof(struct trap_frame, rip));
 	DEFINE(TF_CS, offsetof(struct trap_frame, cs));
+	DEFINE(TF_RFLAGS, offsetof(struct trap_frame, rflags));
 	DEFINE(TF_RSP, offsetof(struct trap_frame, rsp));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
 
