@@ -29,10 +29,6 @@
 #include "mm/vmalloc.h"
 #include "sched/process.h"
 
-/* arch/x86_64/extable.c: the fixup of probe_exec(), whose fault has no table entry
- * because the faulting RIP is the probed address itself. */
-bool fixup_exec_probe(struct trap_frame *tf);
-
 /* Which task the fault hit. */
 static void print_fault_task(void)
 {

@@ -14,8 +14,8 @@
 
 #define DEFINE(sym, val) __asm__ __volatile__("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 
-void asm_offsets(void);
-void asm_offsets(void)
+/* Never called: static, and kept (__used) only so that the compiler emits its markers. */
+static __used void asm_offsets(void)
 {
 	DEFINE(TF_VECTOR, offsetof(struct trap_frame, vector));
 	DEFINE(TF_ERROR_CODE, offsetof(struct trap_frame, error_code));

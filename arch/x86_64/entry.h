@@ -58,6 +58,13 @@ void exit_to_user_mode(void);
 /* syscall.S: leave the kernel through tf (at the top of the current kernel stack). */
 void return_to_user(struct trap_frame *tf) __noreturn;
 
+/* ---- the self-tests' setjmp/longjmp (setjmp.S) ----------------------------------------- */
+
+/* Save the callee-saved registers, rsp and the return rip in buf (8 words); returns 0
+ * now, and val again when ktest_longjmp(buf, val) resumes here. */
+int ktest_setjmp(u64 *buf);
+void ktest_longjmp(u64 *buf, int val) __noreturn;
+
 /* ---- switching tasks ---------------------------------------------------------------- */
 
 /*
