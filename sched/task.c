@@ -91,8 +91,8 @@ err_free_task:
 
 /*
  * Build the frame switch_to will pop the first time it switches to task, as if the task
- * had called switch_to itself from ret_from_fork's first line: the callee-saved
- * registers, then ret_from_fork as the return address. rbx and r12 carry entry and its
+ * had been switched out by a call to switch_to that returns to ret_from_fork: the
+ * callee-saved registers, then ret_from_fork as the return address. rbx and r12 carry entry and its
  * argument there; rbp is 0 to end the backtrace chain; r13-r15 mean nothing yet.
  *
  * The top of every stack is reserved for the user trap frame (task_pt_regs), as in

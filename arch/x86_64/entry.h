@@ -17,6 +17,7 @@
  *                     SYSRET; return_to_user (exec, a new process)
  *   switching tasks   context_switch -> switch_to; a new task's first switch_to returns
  *                     into ret_from_fork -> schedule_tail
+ *   the self-tests    ktest_setjmp/ktest_longjmp (setjmp.S)
  */
 #ifndef ARCH_X86_64_ENTRY_H
 #define ARCH_X86_64_ENTRY_H
@@ -76,7 +77,8 @@ void ktest_longjmp(u64 *buf, int val) __noreturn;
  * build time, through asm-offsets, that its pushes land on these fields.
  */
 struct inactive_task_frame {
-	u64 r15, r14, r13, r12;
+	u64 r15, r14, r13;
+	u64 r12;      /* in a new task: the argument of the function in rbx */
 	u64 rbx;      /* in a new task: the function to run, or 0 for a forked process */
 	u64 rbp;      /* in a new task: 0, which ends the backtrace chain */
 	u64 ret_addr; /* where switch_to's ret goes */
