@@ -47,10 +47,13 @@ GEN := $(BUILD)/include/generated
 CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
 	-fno-pic -fno-pie
 # The stack protector reads its canary from a global (arch/x86_64/stackprotector.h).
+# -Wmissing-prototypes: every global function has its prototype in a header, so a
+# caller and the definition cannot disagree (assembly's callees: arch/x86_64/entry.h).
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-fno-common -fno-optimize-sibling-calls -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wmissing-prototypes \
 	$(CFLAGS_ARCH) \
 	-I. -I$(BUILD)/include -MMD -MP
 ifneq ($(filter clang%,$(notdir $(CC))),)

@@ -9,6 +9,7 @@
  * de_thread() ends every other thread of the process, as in Linux.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"

@@ -6,6 +6,7 @@
  * PAGE_OFFSET, which is where the information (and the VGA buffer) is read from.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/stackprotector.h"
@@ -86,7 +87,6 @@ static void print_banner(void)
 
 /* The first C code, called by boot/entry64.S. Built without the stack protector
  * because it sets the canary (arch/x86_64/stackprotector.h); it never returns. */
-void kmain(u64 mbi_phys);
 __no_stack_protector void kmain(u64 mbi_phys)
 {
 	int err;

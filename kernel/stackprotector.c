@@ -7,13 +7,13 @@
  * its frame, and so its return address, can no longer be trusted, so the kernel stops
  * at once, naming the function (Linux's message).
  */
+#include "arch/x86_64/stackprotector.h"
 #include "kernel/kallsyms.h"
 #include "kernel/panic.h"
 
 /* Written once by boot_init_stack_canary() in kmain, read-only afterwards. */
 unsigned long __stack_chk_guard;
 
-void __stack_chk_fail(void);
 __noreturn void __stack_chk_fail(void)
 {
 	/* The call is the last instruction of the corrupted function: its return address

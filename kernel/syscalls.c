@@ -7,6 +7,7 @@
  * runs the exit work: die if the thread group is being killed, reschedule if asked to.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -234,7 +235,6 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 
 /* Work before returning to user space, interrupts off: die if a fatal signal is
  * pending (a kill of the thread group: sched/signal.h), reschedule while asked to. */
-void exit_to_user_mode(void);
 void exit_to_user_mode(void)
 {
 	for (;;) {
@@ -250,13 +250,10 @@ void exit_to_user_mode(void)
 	}
 }
 
-bool syscall_can_sysret(const struct trap_frame *tf);
-
 /*
  * syscall_dispatch - run the syscall in tf; returns with interrupts off, saying whether
  * the fast SYSRET exit is safe for this frame (else syscall.S leaves through IRETQ).
  */
-bool syscall_dispatch(struct trap_frame *tf);
 bool syscall_dispatch(struct trap_frame *tf)
 {
 	unsigned long nr = tf->rax;

@@ -12,92 +12,14 @@
  * ("UBSAN: <kind> in <file>:<line>", then the registers and a backtrace), as Linux's
  * lib/ubsan.c does with panic_on_warn.
  *
- * The structures are the compiler's ABI (GCC's and clang's agree). This file itself is
+ * The structures are the compiler's ABI (kernel/ubsan.h). This file itself is
  * built without the sanitizer: a check inside a handler would call the handler again.
  */
+#include "kernel/ubsan.h"
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/types.h"
-
-struct source_location {
-	const char *file;
-	u32 line;
-	u32 column;
-};
-
-/* type_kind 0: an integer; info bit 0 = signed, info >> 1 = log2 of the width in bits. */
-struct type_descriptor {
-	u16 type_kind;
-	u16 type_info;
-	char type_name[];
-};
-
-#define TYPE_KIND_INTEGER 0
-#define TYPE_INFO_SIGNED 1
-
-struct overflow_data {
-	struct source_location loc;
-	const struct type_descriptor *type;
-};
-
-struct shift_out_of_bounds_data {
-	struct source_location loc;
-	const struct type_descriptor *lhs_type;
-	const struct type_descriptor *rhs_type;
-};
-
-struct out_of_bounds_data {
-	struct source_location loc;
-	const struct type_descriptor *array_type;
-	const struct type_descriptor *index_type;
-};
-
-struct type_mismatch_data_v1 {
-	struct source_location loc;
-	const struct type_descriptor *type;
-	u8 log_alignment;
-	u8 type_check_kind; /* an index into type_check_kinds[] */
-};
-
-struct unreachable_data {
-	struct source_location loc;
-};
-
-struct invalid_value_data {
-	struct source_location loc;
-	const struct type_descriptor *type;
-};
-
-struct nonnull_arg_data {
-	struct source_location loc;
-	struct source_location attr_loc;
-	int arg_index;
-};
-
-struct nonnull_return_data {
-	struct source_location attr_loc;
-};
-
-struct vla_bound_data {
-	struct source_location loc;
-	const struct type_descriptor *type;
-};
-
-struct pointer_overflow_data {
-	struct source_location loc;
-};
-
-struct invalid_builtin_data {
-	struct source_location loc;
-	u8 kind; /* 0: ctz of zero, 1: clz of zero */
-};
-
-struct alignment_assumption_data {
-	struct source_location loc;
-	struct source_location assumption_loc;
-	const struct type_descriptor *type;
-};
 
 static const char *const type_check_kinds[] = {
     "load of",
@@ -185,15 +107,11 @@ static __noreturn void report_overflow(const struct overflow_data *data, unsigne
 }
 
 void __ubsan_handle_add_overflow(const struct overflow_data *data, unsigned long lhs,
-				 unsigned long rhs);
-void __ubsan_handle_add_overflow(const struct overflow_data *data, unsigned long lhs,
 				 unsigned long rhs)
 {
 	report_overflow(data, lhs, rhs, '+');
 }
 
-void __ubsan_handle_sub_overflow(const struct overflow_data *data, unsigned long lhs,
-				 unsigned long rhs);
 void __ubsan_handle_sub_overflow(const struct overflow_data *data, unsigned long lhs,
 				 unsigned long rhs)
 {
@@ -201,14 +119,11 @@ void __ubsan_handle_sub_overflow(const struct overflow_data *data, unsigned long
 }
 
 void __ubsan_handle_mul_overflow(const struct overflow_data *data, unsigned long lhs,
-				 unsigned long rhs);
-void __ubsan_handle_mul_overflow(const struct overflow_data *data, unsigned long lhs,
 				 unsigned long rhs)
 {
 	report_overflow(data, lhs, rhs, '*');
 }
 
-void __ubsan_handle_negate_overflow(const struct overflow_data *data, unsigned long old);
 void __ubsan_handle_negate_overflow(const struct overflow_data *data, unsigned long old)
 {
 	char v[32];
@@ -219,8 +134,6 @@ void __ubsan_handle_negate_overflow(const struct overflow_data *data, unsigned l
 	report_end("negation-overflow", &data->loc);
 }
 
-void __ubsan_handle_divrem_overflow(const struct overflow_data *data, unsigned long lhs,
-				    unsigned long rhs);
 void __ubsan_handle_divrem_overflow(const struct overflow_data *data, unsigned long lhs,
 				    unsigned long rhs)
 {
@@ -233,8 +146,6 @@ void __ubsan_handle_divrem_overflow(const struct overflow_data *data, unsigned l
 	report_end("division-overflow", &data->loc);
 }
 
-void __ubsan_handle_shift_out_of_bounds(const struct shift_out_of_bounds_data *data,
-					unsigned long lhs, unsigned long rhs);
 void __ubsan_handle_shift_out_of_bounds(const struct shift_out_of_bounds_data *data,
 					unsigned long lhs, unsigned long rhs)
 {
@@ -254,7 +165,6 @@ void __ubsan_handle_shift_out_of_bounds(const struct shift_out_of_bounds_data *d
 	report_end("shift-out-of-bounds", &data->loc);
 }
 
-void __ubsan_handle_out_of_bounds(const struct out_of_bounds_data *data, unsigned long index);
 void __ubsan_handle_out_of_bounds(const struct out_of_bounds_data *data, unsigned long index)
 {
 	char i[32];
@@ -265,7 +175,6 @@ void __ubsan_handle_out_of_bounds(const struct out_of_bounds_data *data, unsigne
 	report_end("array-index-out-of-bounds", &data->loc);
 }
 
-void __ubsan_handle_type_mismatch_v1(const struct type_mismatch_data_v1 *data, unsigned long ptr);
 void __ubsan_handle_type_mismatch_v1(const struct type_mismatch_data_v1 *data, unsigned long ptr)
 {
 	unsigned long alignment = 1ul << data->log_alignment;
@@ -294,8 +203,6 @@ void __ubsan_handle_type_mismatch_v1(const struct type_mismatch_data_v1 *data, u
 }
 
 void __ubsan_handle_pointer_overflow(const struct pointer_overflow_data *data, unsigned long base,
-				     unsigned long result);
-void __ubsan_handle_pointer_overflow(const struct pointer_overflow_data *data, unsigned long base,
 				     unsigned long result)
 {
 	report_begin("pointer-overflow", &data->loc);
@@ -303,7 +210,6 @@ void __ubsan_handle_pointer_overflow(const struct pointer_overflow_data *data, u
 	report_end("pointer-overflow", &data->loc);
 }
 
-void __ubsan_handle_load_invalid_value(const struct invalid_value_data *data, unsigned long value);
 void __ubsan_handle_load_invalid_value(const struct invalid_value_data *data, unsigned long value)
 {
 	report_begin("invalid-load", &data->loc);
@@ -312,13 +218,11 @@ void __ubsan_handle_load_invalid_value(const struct invalid_value_data *data, un
 	report_end("invalid-load", &data->loc);
 }
 
-void __ubsan_handle_builtin_unreachable(const struct unreachable_data *data);
 void __ubsan_handle_builtin_unreachable(const struct unreachable_data *data)
 {
 	report_simple("unreachable", &data->loc);
 }
 
-void __ubsan_handle_invalid_builtin(const struct invalid_builtin_data *data);
 void __ubsan_handle_invalid_builtin(const struct invalid_builtin_data *data)
 {
 	report_begin("invalid-builtin-use", &data->loc);
@@ -327,7 +231,6 @@ void __ubsan_handle_invalid_builtin(const struct invalid_builtin_data *data)
 	report_end("invalid-builtin-use", &data->loc);
 }
 
-void __ubsan_handle_nonnull_arg(const struct nonnull_arg_data *data);
 void __ubsan_handle_nonnull_arg(const struct nonnull_arg_data *data)
 {
 	report_begin("nonnull-argument", &data->loc);
@@ -336,15 +239,12 @@ void __ubsan_handle_nonnull_arg(const struct nonnull_arg_data *data)
 	report_end("nonnull-argument", &data->loc);
 }
 
-void __ubsan_handle_nonnull_return_v1(const struct nonnull_return_data *data,
-				      const struct source_location *loc);
 void __ubsan_handle_nonnull_return_v1(const struct nonnull_return_data *data __unused,
 				      const struct source_location *loc)
 {
 	report_simple("nonnull-return", loc);
 }
 
-void __ubsan_handle_vla_bound_not_positive(const struct vla_bound_data *data, unsigned long bound);
 void __ubsan_handle_vla_bound_not_positive(const struct vla_bound_data *data, unsigned long bound)
 {
 	char b[32];
@@ -355,9 +255,6 @@ void __ubsan_handle_vla_bound_not_positive(const struct vla_bound_data *data, un
 	report_end("vla-bound-not-positive", &data->loc);
 }
 
-void __ubsan_handle_alignment_assumption(const struct alignment_assumption_data *data,
-					 unsigned long ptr, unsigned long align,
-					 unsigned long offset);
 void __ubsan_handle_alignment_assumption(const struct alignment_assumption_data *data,
 					 unsigned long ptr, unsigned long align,
 					 unsigned long offset)

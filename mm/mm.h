@@ -22,6 +22,7 @@ void mm_init(const struct boot_info *bi);
 extern u64 mm_init_cycles;
 
 void paging_init(void);
+/* Install the #PF and #DF handlers (arch/x86_64/fault.c). */
 void page_fault_init(void);
 
 #endif

@@ -107,6 +107,20 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
  * PROT_NONE mapping), -ENOMEM. The caller holds mmap_lock, for reading at least.
  */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec);
+
+/* What a fault on a user address was (Linux's FAULT_FLAG_* names), for resolve_user_fault. */
+#define FAULT_FLAG_WRITE 0x01	    /* a write */
+#define FAULT_FLAG_INSTRUCTION 0x02 /* an instruction fetch */
+#define FAULT_FLAG_USER 0x04	    /* from user mode (else a user copy in the kernel) */
+#define FAULT_FLAG_ATOMIC 0x08	    /* interrupts were off there: the resolver may not sleep */
+/*
+ * resolve_user_fault - make the access at addr in current->mm work, with mmap_lock
+ * (mm/fault.c): demand paging, copy-on-write, and the OOM killer when frames run out.
+ * Called by the #PF handler with interrupts off, which it turns on while it may sleep
+ * and off again. True if the access may be retried (or, from user mode, the OOM killer
+ * chose the task and SIGKILL will end it on the way out).
+ */
+bool resolve_user_fault(unsigned long addr, unsigned int flags);
 /* A copy of oldmm for fork: same VMAs, heap and mmap base, every page shared
  * copy-on-write. Takes oldmm's mmap_lock for writing. NULL on failure. */
 struct mm_struct *dup_mm(struct mm_struct *oldmm, const char *name);

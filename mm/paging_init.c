@@ -19,12 +19,14 @@
  *
  * The buddy allocator does not exist yet (it needs the direct map to build mem_map), so
  * every table here comes from memblock_alloc() and this file walks the tables itself
- * rather than through mm/pgtable.c. See docs/memory.md, "Virtual memory".
+ * rather than through mm/pgtable.c. The CPU features it relies on (NX, 1 GiB pages,
+ * global pages) are read and turned on by arch/x86_64/cpu_features.c. See
+ * docs/memory.md, "Virtual memory".
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
-#include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/compiler.h"
 #include "kernel/panic.h"
@@ -97,18 +99,6 @@ static void early_map(pgd_t *pgd, unsigned long va, phys_addr_t pa, unsigned lon
 }
 
 /* ---- the direct map --------------------------------------------------------------- */
-
-/* Does the CPU support 1 GiB pages (CPUID 0x80000001 EDX.Page1GB)? */
-static bool cpu_has_gbpages(void)
-{
-	u32 eax, ebx, ecx, edx;
-
-	cpuid(CPUID_EXT_LEAF_MAX, 0, &eax, &ebx, &ecx, &edx);
-	if (eax < CPUID_EXT_FEATURES)
-		return false;
-	cpuid(CPUID_EXT_FEATURES, 0, &eax, &ebx, &ecx, &edx);
-	return edx & CPUID_EXT_EDX_PDPE1GB;
-}
 
 /* The largest page that starts at pa and stays inside [pa, end). */
 static unsigned long direct_page_size(phys_addr_t pa, phys_addr_t end)
@@ -259,8 +249,7 @@ void paging_init(void)
 {
 	pgd_t *pgd;
 
-	BUG_ON_MSG(!(rdmsr(MSR_EFER) & EFER_NXE),
-		   "paging_init: EFER.NXE is off (the CPU has no NX bit); W^X needs it");
+	cpu_require_nx();
 	use_gbpages = cpu_has_gbpages() && !kernel_param_has("nogbpages");
 
 	pgd = (pgd_t *)early_alloc_table();
@@ -271,8 +260,8 @@ void paging_init(void)
 	init_mm.pgd = pgd;
 	write_cr3(__pa(pgd));
 	/* Global pages survive CR3 switches; from here on flushes must account for that
-	 * (arch/x86_64/tlb.c). Setting PGE also flushes the TLB once more. */
-	write_cr4(read_cr4() | CR4_PGE);
+	 * (arch/x86_64/tlb.c). */
+	cpu_enable_global_pages();
 	printk("paging: kernel page tables loaded: CR3 = 0x%lx, identity map gone\n",
 	       (unsigned long)read_cr3());
 }

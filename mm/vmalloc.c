@@ -10,7 +10,7 @@
  *                              ^ base             ^ bottom                       top ^
  *
  *                   A stack grows down from top; running off its bottom lands on the
- *                   guard and faults (mm/fault.c names it "kernel stack overflow")
+ *                   guard and faults (arch/x86_64/fault.c names it "kernel stack overflow")
  *                   instead of overwriting the stack below. The frames behind a stack
  *                   need not be contiguous: each page is mapped on its own.
  *   ioremap         from IOREMAP_START: device memory mapped uncached, each mapping

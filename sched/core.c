@@ -12,6 +12,7 @@
  * each of the four cases, and ../shared/reference/active_mm.md for Linux's version.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/page.h"
@@ -24,8 +25,6 @@
 #include "sched/sched_debug.h"
 #include "sched/switch_trace.h"
 #include "sched/task_internal.h"
-
-struct task_struct *switch_to(struct task_struct *prev, struct task_struct *next);
 
 static struct rq boot_rq;
 static struct task_struct idle_task_boot;
@@ -242,7 +241,6 @@ __noinline void finish_task_switch(struct task_struct *prev)
 }
 
 /* schedule_tail - a new task's first code: complete the switch that started it. */
-void schedule_tail(struct task_struct *prev);
 void schedule_tail(struct task_struct *prev)
 {
 	finish_task_switch(prev);

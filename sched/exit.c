@@ -7,9 +7,7 @@
 #include "mm/mm_struct.h"
 #include "sched/process.h"
 #include "sched/sched.h"
-
-void task_exit_notify(struct task_struct *task);
-void init_exited(int status); /* kernel/main.c */
+#include "sched/task_internal.h"
 
 /*
  * exit_mm - the task gives up its address space, at exit or to become anonymous for a

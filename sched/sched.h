@@ -205,6 +205,8 @@ void kthread_unuse_mm(struct mm_struct *mm);
 
 /* Exit (sched/exit.c). */
 void do_exit(int code) __noreturn;
+/* do_exit of pid 1 (kernel/main.c): fatal, unless a self-test or benchmark run ends. */
+void init_exited(int status);
 void exit_mm(void);
 
 /* Sleeping (sched/sleep.c). sleep_until: block until jiffies >= wake_at, in state

@@ -7,6 +7,7 @@
  * away from (finish_task_switch); the struct stays while references remain.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/panic.h"
 #include "kernel/string.h"
@@ -69,9 +70,8 @@ void task_init_common(struct task_struct *task, const char *name, unsigned int f
 }
 
 /*
- * task_alloc - a new task with a guarded kernel stack, not yet runnable. Its first
- * switch_to "returns" into ret_from_fork, which runs entry(task): the six zeroes are
- * the callee-saved registers switch_to pops (rbx and r12 carry entry and its argument).
+ * task_alloc - a new task with a guarded kernel stack, not yet runnable: the caller
+ * gives it a first switch frame (task_prepare_first_switch) before waking it.
  */
 struct task_struct *task_alloc(const char *name, unsigned int flags)
 {
@@ -90,25 +90,28 @@ err_free_task:
 }
 
 /*
- * Build the stack switch_to will pop the first time it switches to task. The top of
- * every stack is reserved for the user trap frame (task_pt_regs), as in Linux, so the
- * switch frame goes just below it: a forked process (entry NULL) then finds rsp
- * pointing at its trap frame in ret_from_fork, and a kernel thread that later execs
- * (pid 1) can fill the trap frame without overwriting its own call chain.
+ * Build the frame switch_to will pop the first time it switches to task, as if the task
+ * had been switched out by a call to switch_to that returns to ret_from_fork: the
+ * callee-saved registers, then ret_from_fork as the return address. rbx and r12 carry entry and its
+ * argument there; rbp is 0 to end the backtrace chain; r13-r15 mean nothing yet.
+ *
+ * The top of every stack is reserved for the user trap frame (task_pt_regs), as in
+ * Linux, so the switch frame goes just below it (struct fork_frame): a forked process
+ * (entry NULL) then finds rsp pointing at its trap frame in ret_from_fork, and a kernel
+ * thread that later execs (pid 1) can fill the trap frame without overwriting its own
+ * call chain.
  */
 void task_prepare_first_switch(struct task_struct *task, void (*entry)(struct task_struct *))
 {
-	extern char ret_from_fork[];
-	u64 *sp = (u64 *)((struct trap_frame *)task->stack.top - 1);
+	struct fork_frame *fork = (struct fork_frame *)task->stack.top - 1;
 
-	*--sp = (u64)ret_from_fork; /* switch_to's ret; then rsp is 16-byte aligned */
-	*--sp = 0;		    /* rbp: ends the backtrace chain */
-	*--sp = (u64)entry;	    /* rbx */
-	*--sp = (u64)task;	    /* r12 */
-	*--sp = 0;		    /* r13 */
-	*--sp = 0;		    /* r14 */
-	*--sp = 0;		    /* r15 */
-	task->thread.sp = (u64)sp;
+	fork->frame = (struct inactive_task_frame){
+	    .rbx = (u64)entry,
+	    .r12 = (u64)task,
+	    .rbp = 0,
+	    .ret_addr = (u64)ret_from_fork,
+	};
+	task->thread.sp = (u64)&fork->frame;
 }
 
 void get_task_struct(struct task_struct *task)

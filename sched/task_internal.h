@@ -18,5 +18,7 @@ void task_free_stack(struct task_struct *task);
 void sched_enqueue_new(struct task_struct *task);
 /* Wake tasks whose msleep has expired (from the tick, interrupts off). */
 void sleep_tick(void);
+/* A task has exited: wake whoever waits for it (kthread_stop, task_wait_exit). */
+void task_exit_notify(struct task_struct *task);
 
 #endif

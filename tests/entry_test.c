@@ -9,6 +9,7 @@
  * and knock on each door from hand-assembled ring-3 code (tests/user_mode_progs.S).
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/errno.h"
@@ -18,9 +19,6 @@
 #include "tests/mm_test_util.h"
 #include "tests/sched_test_util.h"
 #include "tests/user_mode_util.h"
-
-void entry_SYSCALL_64(void);
-void entry_SYSCALL_compat_ignore(void);
 
 USER_PROG(compat_syscall);
 USER_PROG(compat_syscall_kernel_rsp);

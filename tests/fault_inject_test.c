@@ -12,6 +12,7 @@
  * the only ones that task makes while armed, so the count is the same every time.
  * See docs/testing.md, "Fault injection".
  */
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
 #include "arch/x86_64/syscall.h"

@@ -1,11 +1,10 @@
 /*
  * tests/kallsyms_test.c - the embedded symbol table and symbolized backtraces.
  */
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/stacktrace.h"
 #include "kernel/kallsyms.h"
 #include "tests/ktest.h"
-
-void kmain(u64 mbi_phys);
 
 KTEST(kallsyms, lookup_known_function)
 {

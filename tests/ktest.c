@@ -19,6 +19,7 @@
  */
 #include "tests/ktest.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/module.h"
@@ -30,9 +31,6 @@
 extern const struct ktest_case __ktest_cases_start[], __ktest_cases_end[];
 extern const struct ktest_suite_hooks __ktest_suites_start[], __ktest_suites_end[];
 extern const struct ktest_death_case __ktest_death_start[], __ktest_death_end[];
-
-int ktest_setjmp(u64 *buf);
-void ktest_longjmp(u64 *buf, int val) __noreturn;
 
 #define KTEST_GLOB_MAX 96
 #define KTEST_MAX_CASES 2048

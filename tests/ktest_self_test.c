@@ -6,10 +6,9 @@
  * tests check that an assertion really stops a test and that expectations record
  * failures, using a private struct ktest so the deliberate failures do not count.
  */
+#include "arch/x86_64/entry.h"
 #include "kernel/panic.h"
 #include "tests/ktest.h"
-
-int ktest_setjmp(u64 *buf);
 
 static int suite_inits, test_inits, tests_ran;
 

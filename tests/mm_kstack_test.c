@@ -1,6 +1,6 @@
 /*
  * tests/mm_kstack_test.c - kernel stacks with guard pages (mm/vmalloc.c) and the fault
- * handlers that name an overflow (mm/fault.c).
+ * handlers that name an overflow (arch/x86_64/fault.c).
  *
  * A stack is mapped, its guard is not, and freeing gives every frame back. The death
  * tests overflow a stack for real: recursion runs off the bottom into the guard page,

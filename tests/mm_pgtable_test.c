@@ -8,6 +8,7 @@
  * Every test that allocates checks that nr_free_pages() is back at its baseline.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/extable.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/pgtable_types.h"
@@ -238,15 +239,30 @@ static unsigned long mapping_size(unsigned long va)
 	return PAGE_SIZE;
 }
 
-static bool expect_gbpages(void)
+/* CPUID's own answer (read here, not through cpu_features.c, which it checks). */
+static bool cpuid_has_gbpages(void)
 {
 	u32 eax, ebx, ecx, edx;
 
 	cpuid(CPUID_EXT_LEAF_MAX, 0, &eax, &ebx, &ecx, &edx);
-	if (eax < CPUID_EXT_FEATURES || kernel_param_has("nogbpages"))
+	if (eax < CPUID_EXT_FEATURES)
 		return false;
 	cpuid(CPUID_EXT_FEATURES, 0, &eax, &ebx, &ecx, &edx);
 	return edx & CPUID_EXT_EDX_PDPE1GB;
+}
+
+static bool expect_gbpages(void)
+{
+	return cpuid_has_gbpages() && !kernel_param_has("nogbpages");
+}
+
+/* The features paging_init relies on, as arch/x86_64/cpu_features.c reports and sets
+ * them: 1 GiB pages as CPUID says, NX on (the boot code's EFER.NXE), global pages on. */
+KTEST(mm_pgtable, cpu_features_match_the_hardware)
+{
+	KEXPECT_EQ(t, cpu_has_gbpages(), cpuid_has_gbpages());
+	KEXPECT_TRUE(t, rdmsr(MSR_EFER) & EFER_NXE);
+	KEXPECT_TRUE(t, read_cr4() & CR4_PGE);
 }
 
 /* Check one page of RAM: mapped at __va(pa), to pa, read-write and not executable. */

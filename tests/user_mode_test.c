@@ -8,6 +8,7 @@
  * independently of the ELF loader and the user runtime.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/syscall.h"
 #include "arch/x86_64/trap.h"
@@ -251,7 +252,6 @@ KTEST(user_mode, clone_vm_thread_shares_the_mm)
 }
 
 /* The SYSRET pitfall: a non-canonical or kernel RIP must leave through IRET. */
-bool syscall_can_sysret(const struct trap_frame *tf);
 
 KTEST(user_mode, sysret_refused_for_unsafe_frames)
 {

@@ -6,6 +6,7 @@
  * execs into it.
  */
 #include "tests/user_mode_util.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/syscall.h"
 #include "kernel/errno.h"

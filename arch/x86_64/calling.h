@@ -48,5 +48,11 @@
 	popq	%rax
 .endm
 
+/*
+ * Once POP_REGS has run, rsp points at the frame's vector: the offset from there of a
+ * field above the registers (TF_RIP, TF_RSP, ...; generated/asm-offsets.h).
+ */
+#define TF_AFTER_REGS(field) ((field) - TF_VECTOR)
+
 #endif
 #endif

@@ -53,7 +53,7 @@ trap_return:				/* also where a new task's first return lands */
 	jz	2f
 	swapgs
 2:	POP_REGS
-	addq	$16, %rsp		/* drop vector and error code */
+	addq	$TF_AFTER_REGS(TF_RIP), %rsp	/* drop vector and error code */
 	iretq
 
 /* void paranoid_common(void): the tail of the IST vectors' stubs (see the top). */
@@ -73,7 +73,7 @@ paranoid_common:
 	jz	2f
 	swapgs
 2:	POP_REGS
-	addq	$16, %rsp		/* drop vector and error code */
+	addq	$TF_AFTER_REGS(TF_RIP), %rsp	/* drop vector and error code */
 	iretq
 
 /* One stub per vector, each 16-byte aligned; trap_stubs[] holds their addresses. */

@@ -94,7 +94,6 @@ int probe_exec(const void *addr)
 }
 
 /* Called by the trap code for a kernel fault at tf->rip == the probed address. */
-bool fixup_exec_probe(struct trap_frame *tf);
 bool fixup_exec_probe(struct trap_frame *tf)
 {
 	if (!exec_probe_target || tf->rip != exec_probe_target)

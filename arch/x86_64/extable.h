@@ -28,6 +28,9 @@ struct exception_table_entry {
 struct trap_frame;
 /* If tf->rip has an entry, move tf->rip to its fixup and return true. */
 bool fixup_exception(struct trap_frame *tf);
+/* The fixup of probe_exec(), whose fault has no table entry because the faulting RIP is
+ * the probed address itself: true (and tf made to return -EFAULT) if tf is that fault. */
+bool fixup_exec_probe(struct trap_frame *tf);
 const struct exception_table_entry *search_exception_tables(u64 addr);
 
 /*

@@ -26,7 +26,7 @@
 #define DESC_TSS_AVAILABLE (0x9ull << 40)
 
 static u64 gdt[GDT_ENTRIES] __aligned(16);
-/* Global: switch_to (sched/switch.S) writes the next task's stack top into RSP0. */
+/* Global: switch_to (arch/x86_64/switch_to.S) writes the next task's stack top into RSP0. */
 struct tss cpu_tss __aligned(16);
 static u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 

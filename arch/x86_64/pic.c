@@ -7,6 +7,7 @@
  * arrive and is ignored by traps.c).
  */
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/trap.h"
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21

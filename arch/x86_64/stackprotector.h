@@ -26,6 +26,8 @@
 #define GOLDEN_RATIO_64 0x61c8864680b583ebull
 
 extern unsigned long __stack_chk_guard;
+/* What a function whose canary changed calls on its way out (kernel/stackprotector.c). */
+__noreturn void __stack_chk_fail(void);
 
 /* A random 64-bit value from RDRAND, or 0 if the CPU has none (or it keeps failing). */
 static __always_inline unsigned long rdrand_or_zero(void)

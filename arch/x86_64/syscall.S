@@ -45,9 +45,9 @@ entry_SYSCALL_64:
 	jz	trap_return			/* the careful way: IRETQ */
 
 	POP_REGS				/* the fast way: SYSRET (rax = the result) */
-	movq	16(%rsp), %rcx			/* RIP (above vector and error code) */
-	movq	32(%rsp), %r11			/* RFLAGS */
-	movq	40(%rsp), %rsp			/* the user stack */
+	movq	TF_AFTER_REGS(TF_RIP)(%rsp), %rcx	/* RIP, for SYSRET */
+	movq	TF_AFTER_REGS(TF_RFLAGS)(%rsp), %r11	/* RFLAGS, for SYSRET */
+	movq	TF_AFTER_REGS(TF_RSP)(%rsp), %rsp	/* the user stack */
 	swapgs					/* GS = the user's again */
 	sysretq
 

@@ -11,10 +11,6 @@
  * Linux's TASK_SIZE_MAX, so even an instruction ending at the top cannot cross it. */
 #define TASK_SIZE_MAX 0x00007ffffffff000ull
 
-struct trap_frame;
-
 void syscall_init(void);
-/* Leave the kernel through tf (at the top of the current kernel stack). */
-void return_to_user(struct trap_frame *tf) __noreturn;
 
 #endif

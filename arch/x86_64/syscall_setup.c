@@ -15,12 +15,10 @@
  * ring 3 except int3 (idt.c). tests/entry_test.c checks all of it.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/syscall.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/x86.h"
-
-void entry_SYSCALL_64(void);
-void entry_SYSCALL_compat_ignore(void);
 
 void syscall_init(void)
 {
@@ -44,7 +42,6 @@ static bool user_rip_ok(u64 rip)
 }
 
 /* Called by syscall_dispatch for every syscall's return. */
-bool syscall_can_sysret(const struct trap_frame *tf);
 bool syscall_can_sysret(const struct trap_frame *tf)
 {
 	return tf->cs == USER_CS && tf->ss == USER_DS && user_rip_ok(tf->rip) &&

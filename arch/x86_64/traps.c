@@ -8,6 +8,7 @@
  * register and a symbolized backtrace, then panics.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/extable.h"
 #include "arch/x86_64/stacktrace.h"
 #include "arch/x86_64/trap.h"
@@ -123,8 +124,6 @@ void die(struct trap_frame *tf, const char *why)
 	panic("Fatal exception: %s", trap_name(tf->vector));
 }
 
-bool fixup_exec_probe(struct trap_frame *tf);
-
 /* The signal Linux sends for an exception in user mode, and how it describes it. */
 int user_exception_signal(unsigned int vector, const char **what)
 {
@@ -174,8 +173,6 @@ static void handle_exception(struct trap_frame *tf)
 	force_sig_fault(tf, sig, what, tf->rip);
 }
 
-void exit_to_user_mode(void); /* kernel/syscalls.c */
-
 /* NMIs that no handler claimed (nothing in sublet raises one but a test or QEMU's `nmi`
  * monitor command). Only counted: printk takes the console lock, which the NMI may
  * have interrupted on this very CPU. */
@@ -201,7 +198,6 @@ static void handle_ist_trap(struct trap_frame *tf)
 }
 
 /* trap_dispatch - called by entry.S for every vector, interrupts off. */
-void trap_dispatch(struct trap_frame *tf);
 void trap_dispatch(struct trap_frame *tf)
 {
 	trap_handler_t handler;

@@ -18,7 +18,7 @@
  * stray pointer, faults. stac and clac are #UD on a CPU without SMAP, hence the smap_enabled test
  * before each.
  *
- * The fault side lives in mm/fault.c and arch/x86_64/traps.c: a kernel-mode fault whose
+ * The fault side lives in arch/x86_64/fault.c and traps.c: a kernel-mode fault whose
  * RIP is in the table resumes at the fixup. Linux's arch/x86/lib/copy_user_64.S and
  * usercopy_64.c are the models.
  */

@@ -1,5 +1,5 @@
 /*
- * sched/switch.S - switch_to: the moment one task's kernel stack becomes another's.
+ * arch/x86_64/switch_to.S - switch_to: the moment one task's kernel stack becomes another's.
  *
  * struct task_struct *switch_to(struct task_struct *prev, struct task_struct *next);
  *
@@ -8,13 +8,28 @@
  * r12-r15) is already dead here, so those six and the stack pointer are the whole of a
  * kernel task's state. We push them on prev's stack, park prev's rsp in
  * prev->thread.sp, load next's rsp and pop next's registers: the `ret` then returns
- * into whatever call to switch_to next made when it was switched out.
+ * into whatever call to switch_to next made when it was switched out. What the pushes
+ * leave on the stack is a struct inactive_task_frame (arch/x86_64/entry.h), the same
+ * struct task_prepare_first_switch fills for a new task.
  *
  * It returns prev, read from rdi *before* the stack changed: on the new stack, the
  * caller's own `prev` variable names whatever task next switched away from long ago,
  * so finish_task_switch must use this return value (Linux's "last").
  */
 #include "generated/asm-offsets.h"
+
+/*
+ * The pushes below must build struct inactive_task_frame exactly: each one lands a
+ * quadword below the one before, starting under the return address the call pushed,
+ * and the last (r15) at the frame's start, where thread.sp will point.
+ */
+#define PUSH_SIZE 8 /* bytes one pushq stores */
+#if ITF_RET_ADDR != ITF_RBP + PUSH_SIZE || ITF_RBP != ITF_RBX + PUSH_SIZE || \
+	ITF_RBX != ITF_R12 + PUSH_SIZE || ITF_R12 != ITF_R13 + PUSH_SIZE || \
+	ITF_R13 != ITF_R14 + PUSH_SIZE || ITF_R14 != ITF_R15 + PUSH_SIZE || ITF_R15 != 0 || \
+	ITF_SIZE != ITF_RET_ADDR + PUSH_SIZE
+#error "switch_to's pushes no longer match struct inactive_task_frame (entry.h)"
+#endif
 
 	.text
 	.globl switch_to
@@ -43,10 +58,11 @@ switch_to:
 	ret
 
 /*
- * ret_from_fork - where a new task's first switch_to returns to (task.c builds the
- * stack so that it does). rax = the task we switched away from; rbx = the function to
- * run and r12 its argument, or rbx = 0 for a forked process: then rsp already points at
- * its trap frame (a copy of its parent's) and it leaves for user space at once.
+ * ret_from_fork - where a new task's first switch_to returns to (task_prepare_first_switch
+ * in sched/task.c makes its inactive_task_frame say so). rax = the task we switched away
+ * from; rbx = the function to run and r12 its argument, or rbx = 0 for a forked process:
+ * then rsp already points at its trap frame (a copy of its parent's, struct fork_frame's
+ * regs) and it leaves for user space at once.
  */
 	.globl ret_from_fork
 ret_from_fork:
