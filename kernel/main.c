@@ -24,6 +24,7 @@
 #include "mm/mm.h"
 #include "sched/process.h"
 #include "sched/sched.h"
+#include "sched/switch_trace.h"
 #include "tests/ktest.h"
 
 /* The boot information, parsed once; later subsystems read it from here. */
@@ -109,6 +110,7 @@ __no_stack_protector void kmain(u64 mbi_phys)
 	boot_info_print(&boot_info);
 	mm_init(&boot_info);
 	sched_init();
+	switch_trace_init(); /* records swapper/0's state for the self-tests */
 	fpu_init();
 	cpu_protection_init();
 	syscall_init();

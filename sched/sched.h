@@ -7,8 +7,7 @@
  * interrupt returns to preemptible code or when a task blocks or yields.
  *
  * The address-space side of a switch (mm, active_mm, the two counters, CR3) is the
- * subject of this kernel: see sched/core.c (context_switch), docs/active_mm.md and
- * ../shared/reference/active_mm.md.
+ * subject of this kernel: see sched/core.c (context_switch) and docs/active_mm.md.
  */
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
@@ -130,6 +129,7 @@ struct task_struct {
 	struct fault_inject fault_inject;
 };
 
+/* One per CPU. Every field is protected by lock, taken with interrupts off. */
 struct rq {
 	spinlock_t lock;
 	struct list_head queue;	 /* runnable tasks, not including curr */
@@ -138,12 +138,11 @@ struct rq {
 	struct task_struct *idle;
 	/*
 	 * prev_mm: the mm a kernel thread borrowed, parked here by context_switch when the
-	 * CPU switches to a real task, and mmdrop()ped by finish_task_switch once the switch
-	 * is complete and the old page tables are no longer loaded. NULL outside a switch.
+	 * CPU switches to a real task (switch_mm has already loaded the real task's mm),
+	 * and mmdrop()ped by finish_task_switch on the other side of switch_to, after the
+	 * lock is released: a final __mmdrop takes allocator locks. NULL outside a switch.
 	 */
 	struct mm_struct *prev_mm;
-	/* Set by tests: run this hook inside finish_task_switch, before the mmdrop. */
-	void (*finish_hook)(struct rq *rq, struct task_struct *prev);
 };
 
 extern volatile u64 jiffies;

@@ -17,6 +17,7 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "sched/sched_debug.h"
+#include "sched/switch_trace.h"
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
 
@@ -103,8 +104,8 @@ KTEST(active_mm, threads_of_one_mm_share_cr3)
 
 	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
 	KEXPECT_GT(t, counts[SWITCH_REAL_TO_REAL_SAME_MM], 5);
-	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
-		const struct switch_record *r = &switch_trace.records[i];
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
 
 		if (switch_case_of(r) == SWITCH_REAL_TO_REAL_SAME_MM)
 			KEXPECT_EQ(t, r->cr3_writes_delta, 0);
