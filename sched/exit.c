@@ -3,13 +3,13 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/mmu_context.h"
+#include "kernel/init.h"
 #include "kernel/panic.h"
 #include "mm/mm_struct.h"
 #include "sched/process.h"
 #include "sched/sched.h"
 
 void task_exit_notify(struct task_struct *task);
-void init_exited(int status); /* kernel/main.c */
 
 /*
  * exit_mm - the task gives up its address space, at exit or to become anonymous for a
