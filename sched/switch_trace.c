@@ -104,6 +104,7 @@ void switch_trace_begin(struct task_struct *prev, struct task_struct *next)
 	    .mm_structs_before = mm_structs_in_use(),
 	};
 	strlcpy(r->prev_comm, prev->comm, sizeof(r->prev_comm));
+	strlcpy(r->prev_active_name, prev->active_mm->name, sizeof(r->prev_active_name));
 	strlcpy(r->next_comm, next->comm, sizeof(r->next_comm));
 	trace->pending = r;
 }
@@ -118,6 +119,7 @@ void switch_trace_finish(struct mm_struct *parked_mm)
 		return; /* the trace was started during this switch's first half */
 	trace->pending = NULL;
 	r->next_active_mm = current->active_mm;
+	strlcpy(r->next_active_name, current->active_mm->name, sizeof(r->next_active_name));
 	r->prev_mm_parked = parked_mm;
 	r->cr3_after = read_cr3();
 	r->cr3_writes_delta = cs->nr_cr3_writes - r->cr3_writes_before;
@@ -143,17 +145,21 @@ const char *switch_case_name(enum switch_case kind)
 }
 
 /*
- * One line per switch. The mms appear as pointers, never dereferenced: by the time a
- * record is printed its mms may be gone.
+ * One line per switch. The mms appear by the names copied while they were alive: by the
+ * time a record is printed they may be gone.
  */
 void switch_record_print(const struct switch_record *r)
 {
-	printk("switch: cpu%d tsc %lu %s(%d) -> %s(%d) %s: active_mm %p -> %p, cr3 %s, "
-	       "borrowed %p count %d -> %s%d%s\n",
+	char after[24] = "freed";
+
+	if (!r->lazy_mm_freed)
+		snprintf(after, sizeof(after), "%d", r->lazy_count_after);
+	printk("switch: cpu%d tsc %lu %s(%d) -> %s(%d) %s: active_mm %s -> %s, cr3 %s, "
+	       "mm_count of %s %d -> %s%s\n",
 	       r->cpu, (unsigned long)r->tsc, r->prev_comm, r->prev_pid, r->next_comm, r->next_pid,
-	       switch_case_name(r->kind), r->prev_active_mm, r->next_active_mm,
-	       r->cr3_written ? "written" : "kept", r->lazy_mm, r->lazy_count_before,
-	       r->lazy_mm_freed ? "freed" : "", r->lazy_mm_freed ? 0 : r->lazy_count_after,
+	       switch_case_name(r->kind), r->prev_active_name, r->next_active_name,
+	       r->cr3_written ? "written" : "kept", r->prev_active_name, r->lazy_count_before,
+	       after,
 	       r->prev_mm_parked ? " (parked in rq->prev_mm, dropped after the switch)" : "");
 }
 

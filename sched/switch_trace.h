@@ -16,6 +16,7 @@
 
 #include "kernel/compiler.h"
 #include "kernel/types.h"
+#include "mm/mm_types.h"
 #include "sched/sched.h"
 
 #define SWITCH_TRACE_LEN 256 /* records kept per CPU: a ring, the oldest overwritten */
@@ -50,6 +51,8 @@ struct switch_record {
 	u64 next_pgd_pa;		  /* physical address of next->mm's PML4, 0 for a kthread */
 	int next_mm_users;		  /* next->mm's mm_users at the switch, 0 for a kthread */
 	struct mm_struct *prev_mm_parked; /* what context_switch left in rq->prev_mm */
+	/* Names of prev's active_mm (before) and next's (after), for printing. */
+	char prev_active_name[MM_NAME_LEN], next_active_name[MM_NAME_LEN];
 	/* The borrowed mm's count: lazy_mm is prev's active_mm, before. */
 	struct mm_struct *lazy_mm;
 	int lazy_count_before; /* lazy_mm's mm_count before the switch */
