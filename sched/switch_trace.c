@@ -67,6 +67,18 @@ const struct switch_record *switch_trace_record(unsigned int i)
 	return &trace->records[(first + i) % SWITCH_TRACE_LEN];
 }
 
+_Static_assert(TASK_COMM_LEN == MM_NAME_LEN, "copy_name copies both kinds of name");
+
+/*
+ * A task's comm or an mm's name, NUL-terminated arrays of the same length, copied whole:
+ * a fixed-size copy the compiler does in two moves, where a string copy would cost the
+ * traced switch a loop per name.
+ */
+static inline void copy_name(char *dst, const char *src)
+{
+	__builtin_memcpy(dst, src, TASK_COMM_LEN);
+}
+
 static enum switch_case classify(const struct task_struct *prev, const struct task_struct *next)
 {
 	if (!next->mm)
@@ -77,35 +89,41 @@ static enum switch_case classify(const struct task_struct *prev, const struct ta
 					   : SWITCH_REAL_TO_REAL_OTHER_MM;
 }
 
+/*
+ * Every field of the record is written below or in switch_trace_finish, one by one:
+ * assigning a whole compound literal would have the compiler clear and copy the record,
+ * which the traced switch would pay for each time.
+ */
 void switch_trace_begin(struct task_struct *prev, struct task_struct *next)
 {
 	struct switch_trace *trace = this_cpu_trace();
 	struct cpu_state *cs = this_cpu();
 	struct switch_record *r = &trace->records[trace->count++ % SWITCH_TRACE_LEN];
+	struct mm_struct *lazy_mm = prev->active_mm;
 
-	*r = (struct switch_record){
-	    .cpu = cs->cpu,
-	    .tsc = rdtsc(),
-	    .prev_pid = prev->pid,
-	    .next_pid = next->pid,
-	    .kind = classify(prev, next),
-	    .prev_is_real = prev->mm != NULL,
-	    .next_is_real = next->mm != NULL,
-	    .prev_mm = prev->mm,
-	    .prev_active_mm = prev->active_mm,
-	    .next_mm = next->mm,
-	    .next_pgd_pa = next->mm ? __pa(next->mm->pgd) : 0,
-	    .next_mm_users = next->mm ? atomic_read(&next->mm->mm_users) : 0,
-	    .lazy_mm = prev->active_mm,
-	    .lazy_count_before = atomic_read(&prev->active_mm->mm_count),
-	    .cr3_before = read_cr3(),
-	    .cr3_writes_before = cs->nr_cr3_writes,
-	    .lazy_switches_before = cs->nr_lazy_switches,
-	    .mm_structs_before = mm_structs_in_use(),
-	};
-	strlcpy(r->prev_comm, prev->comm, sizeof(r->prev_comm));
-	strlcpy(r->prev_active_name, prev->active_mm->name, sizeof(r->prev_active_name));
-	strlcpy(r->next_comm, next->comm, sizeof(r->next_comm));
+	r->cpu = cs->cpu;
+	r->tsc = rdtsc();
+	r->prev_pid = prev->pid;
+	r->next_pid = next->pid;
+	copy_name(r->prev_comm, prev->comm);
+	copy_name(r->next_comm, next->comm);
+	r->kind = classify(prev, next);
+	r->prev_is_real = prev->mm != NULL;
+	r->next_is_real = next->mm != NULL;
+	r->prev_mm = prev->mm;
+	r->prev_active_mm = lazy_mm;
+	copy_name(r->prev_active_name, lazy_mm->name);
+	r->next_mm = next->mm;
+	r->next_pgd_pa = next->mm ? __pa(next->mm->pgd) : 0;
+	r->next_mm_users = next->mm ? atomic_read(&next->mm->mm_users) : 0;
+	r->lazy_mm = lazy_mm;
+	r->lazy_count_before = atomic_read(&lazy_mm->mm_count);
+	r->cr3_before = read_cr3();
+	trace->cr3_writes_before = cs->nr_cr3_writes;
+	trace->lazy_switches_before = cs->nr_lazy_switches;
+	/* Only kernel -> real parks an mm, whose drop may free it: count the structs then. */
+	if (r->kind == SWITCH_KTHREAD_TO_REAL)
+		trace->mm_structs_before = mm_structs_in_use();
 	trace->pending = r;
 }
 
@@ -119,16 +137,17 @@ void switch_trace_finish(struct mm_struct *parked_mm)
 		return; /* the trace was started during this switch's first half */
 	trace->pending = NULL;
 	r->next_active_mm = current->active_mm;
-	strlcpy(r->next_active_name, current->active_mm->name, sizeof(r->next_active_name));
+	copy_name(r->next_active_name, current->active_mm->name);
 	r->prev_mm_parked = parked_mm;
 	r->cr3_after = read_cr3();
-	r->cr3_writes_delta = cs->nr_cr3_writes - r->cr3_writes_before;
+	r->cr3_writes_delta = cs->nr_cr3_writes - trace->cr3_writes_before;
 	r->cr3_written = r->cr3_writes_delta != 0;
-	r->lazy_switches_delta = cs->nr_lazy_switches - r->lazy_switches_before;
+	r->lazy_switches_delta = cs->nr_lazy_switches - trace->lazy_switches_before;
 	/* Only the parked mm can have been freed, and then exactly one mm_struct went. */
-	r->lazy_mm_freed = parked_mm == r->lazy_mm && mm_structs_in_use() < r->mm_structs_before;
-	if (!r->lazy_mm_freed)
-		r->lazy_count_after = atomic_read(&r->lazy_mm->mm_count);
+	r->lazy_mm_freed = parked_mm && parked_mm == r->lazy_mm &&
+			   r->kind == SWITCH_KTHREAD_TO_REAL &&
+			   mm_structs_in_use() < trace->mm_structs_before;
+	r->lazy_count_after = r->lazy_mm_freed ? 0 : atomic_read(&r->lazy_mm->mm_count);
 }
 
 const char *switch_case_name(enum switch_case kind)

@@ -57,20 +57,20 @@ struct switch_record {
 	struct mm_struct *lazy_mm;
 	int lazy_count_before; /* lazy_mm's mm_count before the switch */
 	int lazy_count_after;  /* ... after finish_task_switch's drop, if not freed */
-	bool lazy_mm_freed;    /* that drop freed it (one mm_struct fewer): no count to read */
+	bool lazy_mm_freed;    /* that drop freed it (one mm_struct fewer): no count to read, 0 */
 	u64 cr3_before, cr3_after;
 	bool cr3_written;	 /* the switch wrote CR3 (switch_mm) */
 	u64 cr3_writes_delta;	 /* this CPU's nr_cr3_writes moved by this much */
 	u64 lazy_switches_delta; /* ... and its nr_lazy_switches */
-	/* Scratch for the finish half (the record is complete once it is NULL again). */
-	u64 cr3_writes_before, lazy_switches_before;
-	unsigned long mm_structs_before;
 };
 
 /* One CPU's ring of records. Written only by its own CPU, inside a switch. */
 struct switch_trace {
 	unsigned int count;	       /* records written since switch_trace_start (may wrap) */
 	struct switch_record *pending; /* started by trace_sched_switch, not yet finished */
+	/* What the finish half compares with: the counters as the pending switch began. */
+	u64 cr3_writes_before, lazy_switches_before;
+	unsigned long mm_structs_before;
 	struct switch_record records[SWITCH_TRACE_LEN];
 };
 
