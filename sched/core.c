@@ -92,20 +92,20 @@ __noinline void context_switch(struct rq *rq, struct task_struct *prev, struct t
 	struct cpu_state *cs = this_cpu();
 	u64 cr3_writes = cs->nr_cr3_writes;
 
-	if (!next->mm) {
+	if (!next->mm) { /* to a kernel thread */
 		if (prev->mm && !lazy_tlb_enabled) {
 			switch_to_init_mm(prev, next);
 		} else {
 			enter_lazy_tlb(prev->active_mm, next);
 			next->active_mm = prev->active_mm;
-			if (prev->mm)
+			if (prev->mm) /* from a real task */
 				mmgrab(prev->active_mm);
-			else
+			else /* from a kernel thread */
 				prev->active_mm = NULL;
 		}
-	} else {
+	} else { /* to a real task */
 		switch_mm(prev->active_mm, next->mm, next);
-		if (!prev->mm) {
+		if (!prev->mm) { /* from a kernel thread */
 			rq->prev_mm = prev->active_mm;
 			prev->active_mm = NULL;
 		}
