@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
+#include "kernel/init.h"
 #include "kernel/module.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -63,7 +64,7 @@ void bench_finish(void)
 
 /*
  * The in-kernel benchmarks, then the user-space ones: this task (pid 1) becomes the
- * `ubench` program, whose exit ends the run (init_exited -> bench_finish).
+ * `ubench` program, whose exit ends the run (init_exited -> bench_init_exited).
  */
 void bench_run_all(void)
 {
@@ -79,3 +80,17 @@ void bench_run_all(void)
 		printk("# bench: ubench could not start (%d)\n", kernel_execve("ubench", argv, 1));
 	bench_finish();
 }
+
+static void bench_init_run(void)
+{
+	if (bench_mode())
+		bench_run_all();
+}
+
+static void bench_init_exited(int status __unused)
+{
+	if (bench_mode())
+		bench_finish();
+}
+
+INIT_HOOK(bench, bench_init_run, bench_init_exited);

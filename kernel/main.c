@@ -14,9 +14,9 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/uaccess.h"
 #include "arch/x86_64/x86.h"
-#include "kernel/bench.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/init.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -25,7 +25,7 @@
 #include "mm/mm.h"
 #include "sched/process.h"
 #include "sched/sched.h"
-#include "tests/ktest.h"
+#include "sched/switch_trace.h"
 
 /* The boot information, parsed once; later subsystems read it from here. */
 struct boot_info boot_info;
@@ -43,34 +43,43 @@ static int read_boot_info(u64 mbi_phys)
 	return multiboot2_parse(mbi, BOOT_MAPPED_LIMIT - mbi_phys, mbi_phys, &boot_info);
 }
 
+extern const struct init_hook __init_hooks_start[], __init_hooks_end[];
+
+static void run_init_hooks(void)
+{
+	for (const struct init_hook *h = __init_hooks_start; h < __init_hooks_end; h++) {
+		if (h->run)
+			h->run();
+	}
+}
+
 /*
  * kernel_init - pid 1. Like Linux's kernel_init it starts life as a kernel thread and
- * ends up as the first user program: after the self-tests (when asked for) it execs
- * the `init` module and continues in ring 3.
+ * ends up as the first user program: after the registered hooks (kernel/init.h: the
+ * self-tests, the benchmarks, the scenarios, each only when its option asks for it) it
+ * execs the `init` module and continues in ring 3.
  */
 static int kernel_init(void *unused)
 {
 	static const char *const argv[] = {"init"};
 	int err;
 
-	if (ktest_mode())
-		ktest_run_all();
-	if (bench_mode())
-		bench_run_all();
+	run_init_hooks();
 	err = kernel_execve("init", argv, 1);
 	printk("sublet: cannot run init (%d); nothing else to do. (quit QEMU: Ctrl-A X)\n", err);
 	for (;;)
 		msleep(1000);
+	return 0; /* not reached; the compiler does not see that for (;;) never ends */
 }
 
-/* init_exited - pid 1 is exiting (sched/exit.c). Outside the self-tests that is fatal,
- * as in Linux. */
+/* init_exited - pid 1 is exiting (sched/exit.c). Unless a hook ends the run (the
+ * self-tests and the benchmarks end QEMU so), that is fatal, as in Linux. */
 void init_exited(int status)
 {
-	if (ktest_mode())
-		ktest_init_exited(status);
-	if (bench_mode())
-		bench_finish();
+	for (const struct init_hook *h = __init_hooks_start; h < __init_hooks_end; h++) {
+		if (h->exited)
+			h->exited(status);
+	}
 	panic("Attempted to kill init! exitcode=0x%08x", status);
 }
 
@@ -109,6 +118,7 @@ __no_stack_protector void kmain(u64 mbi_phys)
 	boot_info_print(&boot_info);
 	mm_init(&boot_info);
 	sched_init();
+	switch_trace_init(); /* records swapper/0's state for the self-tests */
 	fpu_init();
 	cpu_protection_init();
 	syscall_init();

@@ -8,142 +8,34 @@
  * queue is empty.
  *
  * context_switch() and finish_task_switch() are the two functions to step through in
- * GDB (`break context_switch`): see docs/active_mm.md for the state before and after
- * each of the four cases, and ../shared/reference/active_mm.md for Linux's version.
+ * GDB (`break context_switch`): docs/active_mm.md shows the state before and after each
+ * of the four cases, and the scenarios there make each case happen on demand. The switch
+ * trace attaches at one hook (trace_sched_switch*, sched/switch_trace.h) and lives in its
+ * own file.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/mmu_context.h"
-#include "arch/x86_64/page.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/mm_struct.h"
 #include "sched/sched.h"
-#include "sched/sched_debug.h"
 #include "sched/switch_trace.h"
 #include "sched/task_internal.h"
 
 static struct rq boot_rq;
 static struct task_struct idle_task_boot;
 bool lazy_tlb_enabled = true;
-struct switch_trace switch_trace;
 
 struct rq *this_rq(void)
 {
 	return this_cpu()->rq;
 }
 
-/* ---- the switch trace (sched/switch_trace.h) --------------------------------------- */
-
-void switch_trace_start(void)
-{
-	unsigned long flags = local_irq_save();
-
-	switch_trace.count = 0;
-	switch_trace.enabled = true;
-	local_irq_restore(flags);
-}
-
-void switch_trace_stop(void)
-{
-	switch_trace.enabled = false;
-}
-
-static struct switch_record *trace_begin(struct task_struct *prev, struct task_struct *next)
-{
-	struct switch_record *r;
-
-	if (!switch_trace.enabled)
-		return NULL;
-	r = &switch_trace.records[switch_trace.count++ % SWITCH_TRACE_LEN];
-	*r = (struct switch_record){
-	    .prev_pid = prev->pid,
-	    .next_pid = next->pid,
-	    .prev_is_real = prev->mm != NULL,
-	    .next_is_real = next->mm != NULL,
-	    .prev_active_mm = prev->active_mm,
-	    .next_mm = next->mm,
-	    .next_pgd_pa = next->mm ? __pa(next->mm->pgd) : 0,
-	    .next_mm_users = next->mm ? atomic_read(&next->mm->mm_users) : 0,
-	    .lazy_mm = prev->active_mm,
-	    .lazy_count_before = atomic_read(&prev->active_mm->mm_count),
-	    .cr3_before = read_cr3(),
-	    .cr3_writes_delta = this_cpu()->nr_cr3_writes,
-	};
-	return r;
-}
-
-static void trace_switched(struct switch_record *r, struct task_struct *next, struct rq *rq)
-{
-	if (!r)
-		return;
-	r->next_active_mm = next->active_mm;
-	r->prev_mm_parked = rq->prev_mm;
-	r->cr3_writes_delta = this_cpu()->nr_cr3_writes - r->cr3_writes_delta;
-}
-
-/* The record of the switch that just completed on this CPU, if tracing. */
-static struct switch_record *trace_current(void)
-{
-	if (!switch_trace.enabled || !switch_trace.count)
-		return NULL;
-	return &switch_trace.records[(switch_trace.count - 1) % SWITCH_TRACE_LEN];
-}
-
 /* ---- context switch ------------------------------------------------------------------ */
-
-/*
- * Switching to a kernel thread: it has no mm, so it borrows prev's active_mm and the
- * CPU keeps it loaded (no CR3 write). If prev was a real task, the borrower needs its
- * own mm_count reference; if prev was a kernel thread, prev's borrowed reference is
- * handed over as it is (prev, no longer running, must hold none: active_mm = NULL).
- * With `nolazytlb`, a kernel thread following a real task loads init_mm instead.
- */
-static void switch_to_kernel_thread(struct rq *rq, struct task_struct *prev,
-				    struct task_struct *next)
-{
-	struct mm_struct *borrowed = prev->active_mm;
-
-	if (!lazy_tlb_enabled && prev->mm) {
-		switch_mm(borrowed, &init_mm, next);
-		borrowed = &init_mm;
-		mmgrab(&init_mm);
-		next->active_mm = borrowed;
-		return;
-	}
-	enter_lazy_tlb(borrowed, next);
-	next->active_mm = borrowed;
-	if (prev->mm) {
-		mmgrab(borrowed); /* real -> kernel: a new lazy user */
-		this_cpu()->nr_lazy_switches++;
-	} else {
-		prev->active_mm = NULL; /* kernel -> kernel: the reference moves to next */
-		this_cpu()->nr_lazy_switches++;
-	}
-}
-
-/*
- * Switching to a real task: load its mm (switch_mm writes CR3 only if it differs from
- * what is loaded). If prev was a kernel thread, its borrowed reference cannot be
- * dropped yet: the old page tables are still in CR3 until switch_to is done, so a final
- * __mmdrop here could free live tables. It is parked in rq->prev_mm and dropped by
- * finish_task_switch.
- */
-static void switch_to_real_task(struct rq *rq, struct task_struct *prev, struct task_struct *next)
-{
-	u64 writes = this_cpu()->nr_cr3_writes;
-
-	switch_mm(prev->active_mm, next->mm, next);
-	if (this_cpu()->nr_cr3_writes == writes)
-		this_cpu()->nr_lazy_switches++; /* same mm: threads, or back to a lazy mm */
-	if (!prev->mm) {
-		rq->prev_mm = prev->active_mm;
-		prev->active_mm = NULL;
-	}
-}
 
 /*
  * The kernel never touches the FPU, so the user registers of prev are still live here:
@@ -166,20 +58,61 @@ static void switch_segments(struct task_struct *prev, struct task_struct *next)
 }
 
 /*
- * context_switch - switch this CPU from prev to next. Called by __schedule with the
- * runqueue locked and interrupts off; finish_task_switch unlocks and re-enables them
- * on the other side. Never inlined, so that GDB can stop here.
+ * With `nolazytlb` a kernel thread never borrows a real task's mm: it loads init_mm
+ * (a CR3 write now and another when a real task comes back) and holds a reference on it
+ * as it would on a borrowed mm. prev's own mm is not borrowed, so no count of it moves.
+ */
+static void switch_to_init_mm(struct task_struct *prev, struct task_struct *next)
+{
+	switch_mm(prev->active_mm, &init_mm, next);
+	mmgrab(&init_mm);
+	next->active_mm = &init_mm;
+}
+
+/*
+ * context_switch - switch this CPU from prev to next: the address space, then the
+ * registers and the stack. __schedule calls it with the runqueue locked and interrupts
+ * off; finish_task_switch releases both on next's side. The four cases, as in Linux:
+ *
+ *   to a kernel thread (next->mm == NULL): it borrows prev's active_mm, CR3 stays;
+ *     from a real task:     a new lazy user of that mm, so mmgrab;
+ *     from a kernel thread: prev's borrowed reference moves to next as it is.
+ *   to a real task: switch_mm loads next->mm (it writes CR3 only if that differs from
+ *   what is loaded: threads of one mm, or a return to the mm a kernel thread kept);
+ *     from a kernel thread: prev's borrowed reference is parked in rq->prev_mm, for
+ *                           finish_task_switch to drop (why not here: see there);
+ *     from a real task:     no reference changes.
+ *
+ * A task with mm == NULL that is not running holds no active_mm: the lazy reference
+ * travels with the CPU. Never inlined, so that GDB can stop here.
  */
 __noinline void context_switch(struct rq *rq, struct task_struct *prev, struct task_struct *next)
 {
-	struct switch_record *record = trace_begin(prev, next);
+	struct cpu_state *cs = this_cpu();
+	u64 cr3_writes = cs->nr_cr3_writes;
 
-	if (!next->mm)
-		switch_to_kernel_thread(rq, prev, next);
-	else
-		switch_to_real_task(rq, prev, next);
-	trace_switched(record, next, rq);
-	this_cpu()->nr_switches++;
+	if (!next->mm) { /* to a kernel thread */
+		if (prev->mm && !lazy_tlb_enabled) {
+			switch_to_init_mm(prev, next);
+		} else {
+			enter_lazy_tlb(prev->active_mm, next);
+			next->active_mm = prev->active_mm;
+			if (prev->mm) /* from a real task */
+				mmgrab(prev->active_mm);
+			else /* from a kernel thread */
+				prev->active_mm = NULL;
+		}
+	} else { /* to a real task */
+		switch_mm(prev->active_mm, next->mm, next);
+		if (!prev->mm) { /* from a kernel thread */
+			rq->prev_mm = prev->active_mm;
+			prev->active_mm = NULL;
+		}
+	}
+	/* The design's counters: every switch, and those that kept CR3 as it was. */
+	cs->nr_switches++;
+	if (cs->nr_cr3_writes == cr3_writes)
+		cs->nr_lazy_switches++;
 	switch_fpu(prev, next);
 	switch_segments(prev, next);
 
@@ -188,31 +121,26 @@ __noinline void context_switch(struct rq *rq, struct task_struct *prev, struct t
 	finish_task_switch(prev);
 }
 
-static void trace_finish(struct mm_struct *mm)
-{
-	struct switch_record *r = trace_current();
-
-	if (!r)
-		return;
-	r->cr3_at_finish = read_cr3();
-	r->lazy_count_at_finish = atomic_read(&r->lazy_mm->mm_count);
-	r->lazy_mm_freed = mm == r->lazy_mm && r->lazy_count_at_finish == 1;
-}
-
-static void trace_finished(void)
-{
-	struct switch_record *r = trace_current();
-
-	if (r && !r->lazy_mm_freed)
-		r->lazy_count_after = atomic_read(&r->lazy_mm->mm_count);
-}
-
 /*
- * finish_task_switch - the second half of a switch, run by next on its own stack.
- * Only now is the old address space truly gone from CR3 (or still loaded, if the
- * switch was lazy), so only now may the parked prev_mm be dropped; and it is dropped
- * after the runqueue lock is released, because a final __mmdrop frees page tables and
- * takes other locks. A dead prev's stack goes here too: nothing runs on it any more.
+ * finish_task_switch - the second half of a switch, run by next on its own stack: give
+ * back the runqueue lock and interrupts, drop the mm parked by context_switch, and free
+ * a dead prev's stack (nothing runs on it any more).
+ *
+ * Why the parked mm is dropped here and not in context_switch: not because its page
+ * tables are still in CR3 (switch_mm loaded next's PML4 before the mm was parked), but
+ * because
+ *  - the drop may be the last reference (the lazy user of a zombie mm has just left
+ *    it), and then __mmdrop frees the PML4 and the struct, taking the page allocator's
+ *    and the slab's locks. Nothing may be taken under rq->lock, the innermost lock, or
+ *    some path that holds one of those locks and then wakes a task takes the two in the
+ *    other order; nor should freeing run with interrupts off. Linux's own comment here
+ *    says the same: doing the drop with the runqueue lock held can deadlock. (__mmdrop
+ *    panics if it finds rq->lock held.)
+ *  - only on this side of switch_to has the CPU left prev entirely: until then it runs
+ *    as prev, on prev's stack, in the middle of a switch Linux treats as one step. From
+ *    here nothing on this CPU, stack or bookkeeping, still names the borrowed mm but the
+ *    parked pointer. Linux needs this on architectures whose mm switch completes only
+ *    after switch_to (finish_arch_post_lock_switch); sublet keeps the same shape.
  */
 __noinline void finish_task_switch(struct task_struct *prev)
 {
@@ -221,9 +149,6 @@ __noinline void finish_task_switch(struct task_struct *prev)
 	long prev_state = prev->state;
 
 	rq->prev_mm = NULL;
-	trace_finish(mm);
-	if (rq->finish_hook)
-		rq->finish_hook(rq, prev);
 	/* Interrupts come back on, but no preemption until the switch is finished:
 	 * a switch nested in here would interleave with this one's clean-up. */
 	preempt_disable();
@@ -232,7 +157,7 @@ __noinline void finish_task_switch(struct task_struct *prev)
 
 	if (mm)
 		mmdrop(mm);
-	trace_finished();
+	trace_sched_switch_finish(mm);
 	if (prev_state == TASK_DEAD) {
 		task_free_stack(prev);
 		put_task_struct(prev); /* the task's own reference */
@@ -298,6 +223,7 @@ static void __schedule(bool preempt)
 	}
 	next->time_slice = SCHED_TIMESLICE_TICKS;
 	rq->curr = next;
+	trace_sched_switch(prev, next);
 	context_switch(rq, prev, next);
 }
 
@@ -414,13 +340,6 @@ void sched_init(void)
 	cs->current_task = idle;
 	cs->kernel_stack_top = idle->stack.top;
 	mmu_context_init();
-	sched_boot_snapshot = (struct sched_boot_snapshot){
-	    .idle_mm = idle->mm,
-	    .idle_active_mm = idle->active_mm,
-	    .loaded_mm = cs->loaded_mm,
-	    .init_mm_count = atomic_read(&init_mm.mm_count),
-	    .init_mm_users = atomic_read(&init_mm.mm_users),
-	};
 	printk("sched: swapper/0 is idle on init_mm; lazy TLB %s, HZ=%d, slice %d ticks\n",
 	       lazy_tlb_enabled ? "on" : "off (nolazytlb)", HZ, SCHED_TIMESLICE_TICKS);
 }

@@ -3,6 +3,7 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/mmu_context.h"
+#include "kernel/init.h"
 #include "kernel/panic.h"
 #include "mm/mm_struct.h"
 #include "sched/process.h"

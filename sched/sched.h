@@ -129,6 +129,7 @@ struct task_struct {
 	struct fault_inject fault_inject;
 };
 
+/* One per CPU. Every field is protected by lock, taken with interrupts off. */
 struct rq {
 	spinlock_t lock;
 	struct list_head queue;	 /* runnable tasks, not including curr */
@@ -137,12 +138,11 @@ struct rq {
 	struct task_struct *idle;
 	/*
 	 * prev_mm: the mm a kernel thread borrowed, parked here by context_switch when the
-	 * CPU switches to a real task, and mmdrop()ped by finish_task_switch once the switch
-	 * is complete and the old page tables are no longer loaded. NULL outside a switch.
+	 * CPU switches to a real task (switch_mm has already loaded the real task's mm),
+	 * and mmdrop()ped by finish_task_switch on the other side of switch_to, after the
+	 * lock is released: a final __mmdrop takes allocator locks. NULL outside a switch.
 	 */
 	struct mm_struct *prev_mm;
-	/* Set by tests: run this hook inside finish_task_switch, before the mmdrop. */
-	void (*finish_hook)(struct rq *rq, struct task_struct *prev);
 };
 
 extern volatile u64 jiffies;
@@ -205,8 +205,6 @@ void kthread_unuse_mm(struct mm_struct *mm);
 
 /* Exit (sched/exit.c). */
 void do_exit(int code) __noreturn;
-/* do_exit of pid 1 (kernel/main.c): fatal, unless a self-test or benchmark run ends. */
-void init_exited(int status);
 void exit_mm(void);
 
 /* Sleeping (sched/sleep.c). sleep_until: block until jiffies >= wake_at, in state

@@ -11,8 +11,6 @@
 #include "mm/pgtable.h"
 #include "sched/sched.h"
 
-struct sched_boot_snapshot sched_boot_snapshot;
-
 struct census {
 	struct mm_struct *mm;
 	int lazy_users;

@@ -35,14 +35,4 @@ void sched_counters_read(struct sched_counters *c);
 /* The counters now minus *since. */
 struct sched_counters sched_counters_since(const struct sched_counters *since);
 
-/* The state of swapper/0 as sched_init left it (before anything ran). */
-struct sched_boot_snapshot {
-	struct mm_struct *idle_mm;
-	struct mm_struct *idle_active_mm;
-	struct mm_struct *loaded_mm;
-	int init_mm_count;
-	int init_mm_users;
-};
-extern struct sched_boot_snapshot sched_boot_snapshot;
-
 #endif

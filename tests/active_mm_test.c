@@ -17,6 +17,8 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "sched/sched_debug.h"
+#include "sched/switch_scenario.h"
+#include "sched/switch_trace.h"
 #include "tests/ktest.h"
 #include "tests/sched_test_util.h"
 
@@ -45,38 +47,108 @@ KTEST(active_mm, test_thread_is_lazy)
 	KEXPECT_EQ(t, check_task_invariants(), 0);
 }
 
-/* Two real tasks and two kthreads yielding to each other: all four cases occur. */
+/* Check the trace the scenario just made; count its cases. */
+static void expect_clean_trace(struct ktest *t, unsigned int counts[SWITCH_NR_CASES])
+{
+	KEXPECT_GT(t, switch_trace_nr_records(), 0);
+	KEXPECT_LT(t, switch_trace_count(), SWITCH_TRACE_LEN); /* nothing overwritten */
+	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
+}
+
+static const struct switch_scenario *scenario(struct ktest *t, const char *name)
+{
+	const struct switch_scenario *s = switch_scenario_find(name);
+
+	KASSERT_NOT_NULL(t, s);
+	return s;
+}
+
+/*
+ * Real tasks of two mms, threads of a third, and kernel threads in one round robin
+ * (scenario all_cases): every case occurs, real -> real between different mms included,
+ * and each of those writes CR3 exactly once.
+ */
 KTEST(active_mm, four_switch_cases_follow_linux)
 {
-	static struct worker_args a, b, k1, k2;
 	unsigned int counts[SWITCH_NR_CASES] = {0};
-	struct mm_struct *mm_a = make_test_mm("A"), *mm_b = make_test_mm("B");
-	struct task_struct *ta, *tb, *tk1, *tk2;
+	struct process_census base;
 
-	KASSERT_NOT_NULL(t, mm_a);
-	KASSERT_NOT_NULL(t, mm_b);
-	a = (struct worker_args){.yields = 8, .pattern = 0xa000};
-	b = (struct worker_args){.yields = 8, .pattern = 0xb000};
-	k1 = k2 = (struct worker_args){.yields = 8};
-	switch_trace_start();
-	ta = start_real(&a, "A", mm_a);
-	tk1 = kthread_run(yielding_kthread, &k1, "K1");
-	tb = start_real(&b, "B", mm_b);
-	tk2 = kthread_run(yielding_kthread, &k2, "K2");
-	KASSERT_TRUE(t, ta && tb && tk1 && tk2);
-	KEXPECT_EQ(t, task_wait_exit(ta), 0);
-	KEXPECT_EQ(t, task_wait_exit(tb), 0);
-	KEXPECT_EQ(t, task_wait_exit(tk1), 0);
-	KEXPECT_EQ(t, task_wait_exit(tk2), 0);
-	switch_trace_stop();
+	take_process_census(&base);
+	KEXPECT_EQ(t, switch_scenario_run(scenario(t, "all_cases")), 0);
+	expect_clean_trace(t, counts);
+	for (int kind = 0; kind < SWITCH_NR_CASES; kind++)
+		KEXPECT_GT(t, counts[kind], 0);
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
 
-	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
-	KEXPECT_GT(t, counts[SWITCH_REAL_TO_KTHREAD], 0);
-	KEXPECT_GT(t, counts[SWITCH_KTHREAD_TO_KTHREAD], 0);
-	KEXPECT_GT(t, counts[SWITCH_KTHREAD_TO_REAL], 0);
-	KEXPECT_TRUE(t, a.touched_ok);
-	KEXPECT_TRUE(t, b.touched_ok);
+		if (r->kind == SWITCH_REAL_TO_REAL_OTHER_MM) {
+			KEXPECT_TRUE(t, r->cr3_written);
+			KEXPECT_EQ(t, r->cr3_writes_delta, 1);
+			KEXPECT_EQ(t, r->cr3_after & PTE_PFN_MASK, r->next_pgd_pa);
+		}
+	}
 	KEXPECT_EQ(t, check_task_invariants(), 0);
+	expect_process_census(t, &base);
+}
+
+/* Every named scenario runs to its end with every switch by the rules, leaking nothing. */
+KTEST(active_mm, every_scenario_follows_the_rules)
+{
+	static const char *const names[] = {"all_cases", "real_to_real", "threads", "lazy_tlb",
+					    "kthreads",	 "zombie_mm",	 "use_mm"};
+	struct process_census base;
+
+	take_process_census(&base);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		unsigned int counts[SWITCH_NR_CASES] = {0};
+
+		KEXPECT_EQ(t, switch_scenario_run(scenario(t, names[i])), 0);
+		expect_clean_trace(t, counts);
+	}
+	KEXPECT_NULL(t, switch_scenario_find("no_such_scenario"));
+	expect_process_census(t, &base);
+}
+
+/* zombie_mm: the emptied mm of A is freed by the first switch to a real task, after it. */
+KTEST(active_mm, zombie_scenario_frees_the_mm_after_the_switch)
+{
+	unsigned int counts[SWITCH_NR_CASES] = {0}, freed = 0;
+
+	KEXPECT_EQ(t, switch_scenario_run(scenario(t, "zombie_mm")), 0);
+	expect_clean_trace(t, counts);
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
+
+		if (!r->lazy_mm_freed)
+			continue;
+		freed++;
+		KEXPECT_EQ(t, r->kind, SWITCH_KTHREAD_TO_REAL);
+		KEXPECT_STREQ(t, r->prev_active_name, "A");
+		KEXPECT_EQ(t, r->lazy_count_before, 1); /* the lazy user's reference alone */
+		KEXPECT_PTR_EQ(t, r->prev_mm_parked, r->lazy_mm);
+	}
+	KEXPECT_EQ(t, freed, 1);
+}
+
+/* use_mm: while K1 has adopted an mm it is switched as a real task, and lazily after. */
+KTEST(active_mm, use_mm_scenario_switches_k1_as_a_real_task)
+{
+	unsigned int counts[SWITCH_NR_CASES] = {0}, as_real = 0, as_lazy = 0;
+
+	KEXPECT_EQ(t, switch_scenario_run(scenario(t, "use_mm")), 0);
+	expect_clean_trace(t, counts);
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
+
+		if (strcmp(r->prev_comm, "K1") || strcmp(r->prev_active_name, "U"))
+			continue;
+		if (r->prev_is_real)
+			as_real++;
+		else
+			as_lazy++;
+	}
+	KEXPECT_GT(t, as_real, 0);
+	KEXPECT_GT(t, as_lazy, 0);
 }
 
 /* Two threads of one mm ping-pong: no CR3 write between them. */
@@ -103,8 +175,8 @@ KTEST(active_mm, threads_of_one_mm_share_cr3)
 
 	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
 	KEXPECT_GT(t, counts[SWITCH_REAL_TO_REAL_SAME_MM], 5);
-	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
-		const struct switch_record *r = &switch_trace.records[i];
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
 
 		if (switch_case_of(r) == SWITCH_REAL_TO_REAL_SAME_MM)
 			KEXPECT_EQ(t, r->cr3_writes_delta, 0);

@@ -22,6 +22,7 @@
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
+#include "kernel/init.h"
 #include "kernel/module.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -391,8 +392,11 @@ static void __noreturn run_user_suites(const char **names, int n, int first_inde
 	ktest_finish(true);
 }
 
-void ktest_init_exited(int status)
+/* pid 1 exited (in ktest mode, after the user-space suites): the verdict, and QEMU ends. */
+static void ktest_init_exited(int status)
 {
+	if (!ktest_mode())
+		return;
 	printk("# ktest: init exited with status 0x%x after the user-space suites\n", status);
 	ktest_finish(status != 0);
 }
@@ -418,3 +422,12 @@ void ktest_run_all(void)
 		run_user_suites(user, n_user, suite_index + 1);
 	ktest_finish(false);
 }
+
+/* As pid 1, before it execs init: with `ktest` (or a death test) the run is ours. */
+static void ktest_init_run(void)
+{
+	if (ktest_mode())
+		ktest_run_all();
+}
+
+INIT_HOOK(ktest, ktest_init_run, ktest_init_exited);

@@ -106,12 +106,11 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 
 /* Is the kernel running its self-tests (command line `ktest` / `ktest=` / death)? */
 bool ktest_mode(void);
-/* Run every selected test and end QEMU (called by pid 1 when ktest_mode()): the
- * in-kernel suites, then the user-space suites (GRUB modules named utest_*), which init
- * runs after this task has become init itself. */
+/* Run every selected test and end QEMU: the in-kernel suites, then the user-space suites
+ * (GRUB modules named utest_*), which init runs after this task has become init itself.
+ * pid 1 calls it through the harness's INIT_HOOK (kernel/init.h) in ktest mode; the same
+ * hook gives the verdict when init exits. */
 void ktest_run_all(void) __noreturn;
-/* init exited (in ktest mode): give the verdict and end QEMU. */
-void ktest_init_exited(int status) __noreturn;
 
 /*
  * Integer comparisons compare the values, not the bits: neither side is cast to the

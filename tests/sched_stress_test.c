@@ -204,14 +204,15 @@ static int stress_body(void *arg)
 static void trace_check_new(struct trace_cursor *c)
 {
 	unsigned long flags = local_irq_save();
-	unsigned int count = switch_trace.count;
+	unsigned int count = switch_trace_count();
+	unsigned int oldest = count - switch_trace_nr_records();
 
 	if (count - c->seen > SWITCH_TRACE_LEN) {
 		c->lost += count - c->seen - SWITCH_TRACE_LEN;
-		c->seen = count - SWITCH_TRACE_LEN;
+		c->seen = oldest;
 	}
 	for (; c->seen != count; c->seen++) {
-		const struct switch_record *r = &switch_trace.records[c->seen % SWITCH_TRACE_LEN];
+		const struct switch_record *r = switch_trace_record(c->seen - oldest);
 
 		c->violations += switch_record_violations(r);
 		c->counts[switch_case_of(r)]++;

@@ -134,7 +134,7 @@ static int check_to_kthread(const struct switch_record *r)
 	}
 	if (r->next_active_mm != r->prev_active_mm)
 		bad += broken(r, "the kthread must borrow prev's active_mm");
-	if (r->cr3_writes_delta || r->cr3_at_finish != r->cr3_before)
+	if (r->cr3_writes_delta || r->cr3_after != r->cr3_before)
 		bad += broken(r, "switching to a kthread must not write CR3");
 	if (r->prev_is_real && r->lazy_count_after != r->lazy_count_before + 1)
 		bad += broken(r, "real -> kthread must mmgrab the borrowed mm (mm_count + 1)");
@@ -150,7 +150,7 @@ static int check_to_real(const struct switch_record *r)
 	int bad = 0;
 	bool must_write = r->prev_active_mm != r->next_mm;
 
-	if ((r->cr3_at_finish & PTE_PFN_MASK) != r->next_pgd_pa)
+	if ((r->cr3_after & PTE_PFN_MASK) != r->next_pgd_pa)
 		bad += broken(r, "after the switch CR3 must hold next's PML4");
 	if (r->next_active_mm != r->next_mm)
 		bad += broken(r, "a real task's active_mm must be its mm");
@@ -164,8 +164,6 @@ static int check_to_real(const struct switch_record *r)
 	}
 	if (r->prev_mm_parked != r->prev_active_mm)
 		bad += broken(r, "kthread -> real must park the borrowed mm in rq->prev_mm");
-	if (r->lazy_count_at_finish != r->lazy_count_before)
-		bad += broken(r, "the borrowed reference was dropped before the switch");
 	if (!r->lazy_mm_freed && r->lazy_count_after != r->lazy_count_before - 1)
 		bad += broken(r, "finish_task_switch must drop the borrowed reference");
 	if (r->lazy_mm_freed && r->lazy_count_before != 1)
@@ -175,17 +173,23 @@ static int check_to_real(const struct switch_record *r)
 
 int switch_record_violations(const struct switch_record *r)
 {
-	return r->next_is_real ? check_to_real(r) : check_to_kthread(r);
+	int bad = r->next_is_real ? check_to_real(r) : check_to_kthread(r);
+
+	if (r->kind != switch_case_of(r))
+		bad += broken(r, "the trace classified the switch wrongly");
+	if (r->cr3_written != (r->cr3_writes_delta != 0) ||
+	    r->lazy_switches_delta != (r->cr3_written ? 0u : 1u))
+		bad += broken(r, "a switch that keeps CR3 counts as lazy, one that writes it not");
+	return bad;
 }
 
 int switch_trace_violations(unsigned int counts[SWITCH_NR_CASES])
 {
-	unsigned int n =
-	    switch_trace.count < SWITCH_TRACE_LEN ? switch_trace.count : SWITCH_TRACE_LEN;
+	unsigned int n = switch_trace_nr_records();
 	int bad = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		const struct switch_record *r = &switch_trace.records[i];
+		const struct switch_record *r = switch_trace_record(i);
 
 		bad += switch_record_violations(r);
 		if (counts)

@@ -1,7 +1,7 @@
 /*
  * tests/sched_test_util.h - helpers shared by the scheduler and active_mm self-tests:
  * real tasks that touch their user pages, kernel threads that yield, and checking the
- * switch trace against Linux's four switch cases.
+ * switch trace (sched/switch_trace.h) against the cases of docs/active_mm.md.
  */
 #ifndef TESTS_SCHED_TEST_UTIL_H
 #define TESTS_SCHED_TEST_UTIL_H
@@ -58,18 +58,8 @@ void take_process_census(struct process_census *c);
 /* Expect every count back at *base. */
 void expect_process_census(struct ktest *t, const struct process_census *base);
 
-/* Cases of a traced switch, by what prev and next are: a kernel thread (no mm) or a
- * real task (an mm of its own); docs/active_mm.md, "The four cases of context_switch"
- * (real -> real splits into same mm and other mm, as only the latter writes CR3). */
-enum switch_case {
-	SWITCH_REAL_TO_KTHREAD,
-	SWITCH_KTHREAD_TO_KTHREAD,
-	SWITCH_KTHREAD_TO_REAL,
-	SWITCH_REAL_TO_REAL_SAME_MM,
-	SWITCH_REAL_TO_REAL_OTHER_MM,
-	SWITCH_NR_CASES,
-};
-
+/* The case of a recorded switch, worked out by the test from the record's raw fields
+ * (the record's own `kind` is checked against it). */
 enum switch_case switch_case_of(const struct switch_record *r);
 /* Check one record against the rules; prints and counts each broken rule. */
 int switch_record_violations(const struct switch_record *r);

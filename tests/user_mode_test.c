@@ -239,8 +239,8 @@ KTEST(user_mode, clone_vm_thread_shares_the_mm)
 	KEXPECT_EQ(t, run_user_code(clone_thread, sizeof(clone_thread)), W_EXITCODE(0));
 	switch_trace_stop();
 	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
-	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
-		const struct switch_record *r = &switch_trace.records[i];
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
 
 		if (switch_case_of(r) != SWITCH_REAL_TO_REAL_SAME_MM)
 			continue;

@@ -65,8 +65,8 @@ KTEST(user_process, kthreads_borrow_user_mms_lazily)
 	KEXPECT_EQ(t, switch_trace_violations(counts), 0);
 	KEXPECT_GT(t, counts[SWITCH_REAL_TO_KTHREAD], 0); /* a kthread ran on a process's mm */
 	KEXPECT_GT(t, counts[SWITCH_KTHREAD_TO_REAL], 0);
-	for (unsigned int i = 0; i < SWITCH_TRACE_LEN && i < switch_trace.count; i++) {
-		const struct switch_record *r = &switch_trace.records[i];
+	for (unsigned int i = 0; i < switch_trace_nr_records(); i++) {
+		const struct switch_record *r = switch_trace_record(i);
 
 		if (switch_case_of(r) == SWITCH_REAL_TO_KTHREAD)
 			KEXPECT_EQ(t, r->cr3_writes_delta, 0); /* lazy: no CR3 write */

@@ -64,6 +64,11 @@ BOOT_CHECKS = (
     BootCheck("boot:fw_cfg_too_long", (), "x" * 600,
               ("fw_cfg: opt/sublet/cmdline refused (the text is longer",
                "init: hello from ring 3"), ("bios", "uefi")),
+    # `scenario=<name>` runs a switch scenario as pid 1 and prints its trace, then boots
+    # on: the zombie's last drop shows as "freed" on the switch to a real task.
+    BootCheck("boot:scenario_zombie_mm", (), "scenario=zombie_mm",
+              ("mm_count of A 1 -> freed (parked in rq->prev_mm",
+               "scenario zombie_mm: done (0)", "init: hello from ring 3"), ("bios",)),
 )
 
 # Suites the main run boots again with another option: `nolazytlb` makes a kernel thread
