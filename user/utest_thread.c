@@ -5,7 +5,8 @@
  * A thread (user/lib/thread.S) runs a function on a stack we mmap for it and is reaped
  * with waitpid like a child. These tests check that memory is really shared both ways,
  * while both run and after, that concurrent atomic increments add up, that a thread is a
- * task of its own (pid, parent), and that a thread's fatal fault ends only that thread.
+ * task of its own (pid, parent), that a thread's fatal fault ends only that thread, and
+ * that threads share one heap (the break lives in the mm_struct).
  */
 #include "user/lib/errno.h"
 #include "user/lib/utest.h"
@@ -231,3 +232,42 @@ UTEST(thread_fault_kills_only_the_thread)
 	UEXPECT_SIGNALED(status, SIGSEGV);
 	UEXPECT_GT(getpid(), 0); /* and we carry on */
 }
+
+#define HEAP_STEP (64 * 1024)
+
+/* Grow the heap by HEAP_STEP and fill what it gained; where the gain starts goes to
+ * s->local_address. */
+static int grow_heap(void *arg)
+{
+	struct shared *s = arg;
+	char *gained = sbrk(HEAP_STEP);
+
+	if (IS_ERR_VALUE(gained))
+		return 1;
+	memset(gained, 0x5a, HEAP_STEP);
+	s->local_address = (unsigned long)gained;
+	return 0;
+}
+
+/*
+ * The heap belongs to the address space, not to a thread (Linux keeps the break in the
+ * mm_struct): after a thread grows it, the creator's brk(NULL) sees the new break, reads
+ * what the thread wrote, and its own sbrk carries on from there.
+ */
+UTEST(threads_share_one_heap)
+{
+	struct shared s = { 0 };
+	char *start = brk(NULL), *mine;
+	void *stack;
+	pid_t tid = start_thread(grow_heap, &s, &stack);
+
+	join_thread(tid, stack, 0);
+	UASSERT_EQ(s.local_address, (unsigned long)start);
+	UEXPECT_PTR_EQ(brk(NULL), start + HEAP_STEP);
+	UEXPECT_EQ(((volatile char *)start)[HEAP_STEP - 1], 0x5a);
+	mine = sbrk(HEAP_STEP);
+	UASSERT_PTR_EQ(mine, start + HEAP_STEP);
+	mine[HEAP_STEP - 1] = 1;
+	UEXPECT_PTR_EQ(brk(start), start); /* give both steps back */
+}
+
