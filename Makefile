@@ -25,17 +25,26 @@ CMDLINE ?=
 TIMEOUT ?= 600
 SOAK ?= 10000
 
-# SANITIZE=1 builds the test kernel: UBSAN on (kernel/ubsan.c), objects in build/test/,
-# so that `make`, `make run` and `make bench` keep the plain -O2 kernel, and its
-# numbers, in build/. `make test` and `make fuzz` turn it on unless told SANITIZE=0.
+# Three flavours of the same code, each with its own objects and its own image:
+#   release  build/        -O2: what `make`, `make run` and `make bench` boot
+#   test     build/test/   -O2 and UBSAN (kernel/ubsan.c): what `make test` and `make fuzz`
+#                          boot (SANITIZE=1; they turn it on unless told SANITIZE=0)
+#   debug    build/debug/  -Og: what `make debug` boots, so that GDB sees every variable
+#                          and lines advance in order (DEBUG=1)
 ifneq ($(filter test fuzz,$(MAKECMDGOALS)),)
 SANITIZE ?= 1
 endif
+ifneq ($(filter debug,$(MAKECMDGOALS)),)
+DEBUG ?= 1
+endif
 ifeq ($(SANITIZE),1)
 BUILD := build/test
+else ifeq ($(DEBUG),1)
+BUILD := build/debug
 else
 BUILD := build
 endif
+OPTIMIZE := $(if $(filter 1,$(DEBUG)),-Og,-O2)
 # V=1 shows every command; by default each step prints one short line.
 ifeq ($(V),1)
 Q :=
@@ -49,7 +58,7 @@ CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -m
 # The stack protector reads its canary from a global (arch/x86_64/stackprotector.h).
 # -Wmissing-prototypes: every global function has its prototype in a header, so a
 # caller and the definition cannot disagree (assembly's callees: arch/x86_64/entry.h).
-CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
+CFLAGS := -std=gnu11 $(OPTIMIZE) -g -ffreestanding -fno-builtin \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-fno-common -fno-optimize-sibling-calls -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -86,7 +95,8 @@ help:
 	@echo "make user            build only the user programs (build/user/*.elf)"
 	@echo "make iso             build build/sublet.iso (BIOS + UEFI), GRUB's line CMDLINE"
 	@echo "make run             boot in QEMU, serial console on this terminal (quit: Ctrl-A X)"
-	@echo "make debug           the same, halted with a GDB stub; then: gdb -x build/gdbinit"
+	@echo "make debug           the same with the -Og kernel (build/debug/), halted with a GDB"
+	@echo "                     stub; then: gdb -x build/gdbinit"
 	@echo "make test            build the test kernel (UBSAN, in build/test/), boot its self-tests"
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
@@ -101,7 +111,7 @@ help:
 	@echo "make clean           remove build/"
 	@echo "variables: SMP=$(SMP) MEM=$(MEM) FIRMWARE=$(FIRMWARE) (bios, uefi) KTEST=<glob>"
 	@echo "  (test, run, debug) CMDLINE= QEMU_EXTRA= TIMEOUT=$(TIMEOUT) SOAK=$(SOAK) V=1"
-	@echo "  SANITIZE= (1: the test kernel) CC= CROSS_COMPILE= QEMU=$(QEMU)"
+	@echo "  SANITIZE= (1: the test kernel) DEBUG= (1: the -Og kernel) CC= CROSS_COMPILE= QEMU=$(QEMU)"
 
 # ---- compiling ------------------------------------------------------------------------
 
@@ -270,14 +280,16 @@ run: deps $(ISO)
 	@echo "sublet: booting in QEMU ($(FIRMWARE), $(MEM), $(SMP) CPU). Quit with Ctrl-A X."
 	$(LAUNCH)
 
-debug: deps $(ISO) $(BUILD)/gdbinit
-	@echo "sublet: QEMU is halted with a GDB stub on :1234."
-	@echo "        In another terminal: gdb -x $(BUILD)/gdbinit   (then: hbreak kmain, continue)"
+debug: deps $(ISO) build/gdbinit
+	@echo "sublet: QEMU is halted with a GDB stub on :1234 (the -Og kernel, $(KERNEL))."
+	@echo "        In another terminal: gdb -x build/gdbinit   (then: hbreak kmain, continue)"
 	$(LAUNCH) --gdb
 
-$(BUILD)/gdbinit: tools/gdbinit
-	@mkdir -p $(BUILD)
-	sed 's|@KERNEL@|$(abspath $(KERNEL))|' $< > $@
+# GDB's set-up stays at one path whatever the flavour, naming the kernel of the flavour
+# being built (for `make debug`, build/debug/sublet.elf).
+build/gdbinit: tools/gdbinit FORCE
+	@mkdir -p build
+	@sed 's|@KERNEL@|$(abspath $(KERNEL))|' $< > $@
 
 # ---- tests ----------------------------------------------------------------------------
 
