@@ -101,45 +101,41 @@ UTEST(nanosleep_bad_timespec_pointer_is_efault)
 	}
 }
 
-UTEST(wait4_bad_status_pointer_is_efault)
+/*
+ * wait4 on a child that has ended, with every bad pointer in turn as its status pointer
+ * (or, with `rusage` set, as its rusage pointer): each must be -EFAULT. Linux reaps the
+ * child, then fails to store: the child has ended first, so a kernel that checks the
+ * pointer up front and one that checks it on the way out both answer -EFAULT.
+ */
+static void expect_wait4_efault(bool rusage)
 {
 	for (unsigned int i = 1; i < NR_BAD_POINTERS; i++) { /* NULL is allowed */
+		void *bad = (void *)bad_pointers[i];
 		pid_t pid = fork();
 		int ret;
 
 		if (pid == 0)
 			exit(0);
 		UASSERT_GT(pid, 0);
-		/* Linux reaps the child, then fails to store its status: make sure it ended
-		 * first, so a kernel that checks the pointer up front and one that checks it
-		 * on the way out both answer -EFAULT. */
 		sleep_ms(10);
-		ret = wait4(pid, (int *)bad_pointers[i], 0, NULL);
+		ret = rusage ? wait4(pid, NULL, 0, bad) : wait4(pid, bad, 0, NULL);
 		if (ret != -EFAULT)
-			UEXPECT_FAIL("wait4(%d, %p) returned %d, not -EFAULT", pid,
-				     (void *)bad_pointers[i], ret);
+			UEXPECT_FAIL("wait4(%d, %s %p) returned %d, not -EFAULT", pid,
+				     rusage ? "rusage" : "status", bad, ret);
 		waitpid(pid, NULL, 0); /* if it was left unreaped */
 	}
+}
+
+UTEST(wait4_bad_status_pointer_is_efault)
+{
+	expect_wait4_efault(false);
 }
 
 /* Linux's struct rusage is 144 bytes: every bad pointer, and one whose last byte is
  * past the top of user space, is -EFAULT (sublet used to ignore the pointer). */
 UTEST(wait4_bad_rusage_pointer_is_efault)
 {
-	for (unsigned int i = 1; i < NR_BAD_POINTERS; i++) { /* NULL is allowed */
-		pid_t pid = fork();
-		int ret;
-
-		if (pid == 0)
-			exit(0);
-		UASSERT_GT(pid, 0);
-		sleep_ms(10);
-		ret = wait4(pid, NULL, 0, (struct rusage *)bad_pointers[i]);
-		if (ret != -EFAULT)
-			UEXPECT_FAIL("wait4(%d, rusage %p) returned %d, not -EFAULT", pid,
-				     (void *)bad_pointers[i], ret);
-		waitpid(pid, NULL, 0); /* if it was left unreaped */
-	}
+	expect_wait4_efault(true);
 }
 
 /* Every field is written: on sublet with zeroes (no accounting), on Linux with counts;
