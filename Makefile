@@ -303,6 +303,25 @@ test: deps $(KERNEL) $(USER_ELFS)
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
 
+# The GDB helpers (tools/gdb/, docs/gdb.md) against the debug kernel: GDB in batch mode
+# drives a scenario's switches and checks every helper against the kernel's own state
+# (tools/gdb_test.py, tools/gdb/selftest.py). The debug flavour is built by a nested make,
+# whatever flavour the rest of this make builds.
+.PHONY: test-gdb
+test-gdb: deps
+	@$(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \
+		{ cat build/gdb-test-selftest.log; echo "test-gdb driver self-test failed"; exit 1; }
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 all
+	$(PYTHON) tools/gdb_test.py --elf build/debug/sublet.elf --log build/test-gdb.log \
+		--mem $(MEM) --modules '$(USER_ELFS)'
+
+# GDB loads the helpers from a file beside the kernel it is given (tools/gdbinit sources
+# it; GDB's auto-load does too where its safe-path allows).
+all: $(KERNEL)-gdb.py
+$(KERNEL)-gdb.py: tools/gdb/sublet.py
+	@echo "  GEN     $@"
+	@echo 'gdb.execute("source $(abspath tools/gdb/sublet.py)")' > $@
+
 # The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
 soak:
 	$(MAKE) test KTEST=soak CMDLINE='soak=$(SOAK) $(CMDLINE)'
