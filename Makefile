@@ -313,7 +313,8 @@ test-gdb: deps
 		{ cat build/gdb-test-selftest.log; echo "test-gdb driver self-test failed"; exit 1; }
 	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 all
 	$(PYTHON) tools/gdb_test.py --elf build/debug/sublet.elf --log build/test-gdb.log \
-		--mem $(MEM) --modules '$(USER_ELFS)'
+		--mem $(MEM) --modules '$(USER_ELFS)' --docs docs/gdb.md \
+		$(if $(filter 1,$(WRITE_DOCS)),--write-docs)
 
 # GDB loads the helpers from a file beside the kernel it is given (tools/gdbinit sources
 # it; GDB's auto-load does too where its safe-path allows).

@@ -41,9 +41,40 @@ class Verdict(unittest.TestCase):
         self.assertIn("NameError: name 'x'", message)
 
 
+DOC = "\n".join(["text", "```gdb-session", "(gdb) p 1", "stale", "(gdb) p 2", "```", "more",
+                 "```gdb-session", "(gdb) sl-cr3", "```", ""])
+
+
+class Docs(unittest.TestCase):
+    def test_blocks_and_their_commands(self):
+        self.assertEqual(gdb_test.session_blocks(DOC),
+                         [(2, 5, ["p 1", "p 2"]), (8, 9, ["sl-cr3"])])
+
+    def test_render_puts_each_output_under_its_command(self):
+        out = gdb_test.render_docs(DOC, [["$1 = 1"], [], ["CR3 0x2d7000", "x"]])
+        self.assertEqual(out.split("\n"), ["text", "```gdb-session", "(gdb) p 1", "$1 = 1",
+                                           "(gdb) p 2", "```", "more", "```gdb-session",
+                                           "(gdb) sl-cr3", "CR3 0x2d7000", "x", "```", ""])
+
+    def test_a_rendered_doc_is_stable(self):
+        outputs = [["$1 = 1"], ["$2 = 2"], ["CR3 0x2d7000"]]
+        once = gdb_test.render_docs(DOC, outputs)
+        self.assertEqual(gdb_test.render_docs(once, outputs), once)
+
+    def test_replay_outputs_are_framed_and_normalised(self):
+        lines = ["noise", "@@@ begin", "prev=0xffff8880002d0340 at 0xffffffff8010e913",
+                 "CR3 0x2d7000  ", "@@@ end", "@@@ begin", "@@@ end"]
+        self.assertEqual(gdb_test.replay_outputs(lines),
+                         [["prev=0xffff... at 0xffff...", "CR3 0x2d7000"], []])
+
+    def test_replay_script_frames_each_command(self):
+        self.assertEqual(gdb_test.replay_script(["sl-ps"]).splitlines(),
+                         ["echo @@@ begin\\n", "sl-ps", "echo @@@ end\\n"])
+
+
 class Script(unittest.TestCase):
     def test_architecture_before_connecting_and_helpers_before_checks(self):
-        lines = gdb_test.gdb_script("/k.elf", 4321).splitlines()
+        lines = gdb_test.gdb_script("/k.elf", 4321, f"source {gdb_test.SELFTEST}\n").splitlines()
         self.assertLess(lines.index("set architecture i386:x86-64"),
                         lines.index("target remote 127.0.0.1:4321"))
         self.assertLess(lines.index(f"source {gdb_test.HELPERS}"),
