@@ -100,6 +100,8 @@ help:
 	@echo "make test            build the test kernel (UBSAN, in build/test/), boot its self-tests"
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
+	@echo "make test-gdb        GDB's helpers (tools/gdb/) checked against the -Og kernel, and"
+	@echo "                     docs/gdb.md replayed (WRITE_DOCS=1 rewrites it); in make test"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
 	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
 	@echo "                     to replay one batch (docs/fuzzing.md)"
@@ -302,11 +304,13 @@ test: deps $(KERNEL) $(USER_ELFS)
 		$(if $(KTEST),--ktest '$(KTEST)') \
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
+	$(if $(KTEST),,$(Q)$(MAKE) --no-print-directory test-gdb)
 
 # The GDB helpers (tools/gdb/, docs/gdb.md) against the debug kernel: GDB in batch mode
 # drives a scenario's switches and checks every helper against the kernel's own state
-# (tools/gdb_test.py, tools/gdb/selftest.py). The debug flavour is built by a nested make,
-# whatever flavour the rest of this make builds.
+# (tools/gdb_test.py, tools/gdb/selftest.py), then replays docs/gdb.md's sessions. The
+# debug flavour is built by a nested make, whatever flavour the rest of this make builds.
+# A whole `make test` (no KTEST) runs it after the self-tests: about 15 s.
 .PHONY: test-gdb
 test-gdb: deps
 	@$(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \
