@@ -16,7 +16,6 @@
 # verdict is the last line, "GDB-TEST: PASS" or "GDB-TEST: FAIL ...".
 
 import re
-import sys
 
 import gdb
 
@@ -301,7 +300,7 @@ def main():
 
 try:
     main()
-    say(f"GDB-TEST: PASS ({len(checks)} checks)")
+    say(f"GDB-TEST: PASS ({len(set(checks))} distinct checks, {len(checks)} in all)")
 except (Failed, gdb.error) as err:
     say(f"GDB-TEST: FAIL {err}")
     gdb.execute("bt 5")
