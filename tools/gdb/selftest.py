@@ -4,7 +4,7 @@
 # all_cases scenario, and GDB in batch mode with this file sourced after
 # tools/gdb/sublet.py (whose functions it uses: both live in GDB's __main__). It follows
 # switches until it has seen every case of context_switch and one from an exited task,
-# and checks at each:
+# and a zombie mm (its exited last real user leaving it), and checks at each:
 #   - sl-case names the case the kernel itself recorded (switch_trace's pending record);
 #   - CR3 changes exactly when the real address space changes, and equals the PML4 of
 #     next's active_mm afterwards; active_mm is borrowed and given back; mm_users and
@@ -113,6 +113,11 @@ def check_switch(seen):
     amm_counts = counts_or_none(prev["active_mm"])
     next_counts = counts_or_none(nxt["mm"])
     prev_addr, next_addr = ptr(prev.address), ptr(nxt.address)
+    if exited and amm_counts[0] == 0:  # the exited task was its mm's last real user
+        out = run(f"sl-mm (struct mm_struct *){prev_amm:#x}")
+        check("ZOMBIE (mm_users == 0)" in out and f"lazy users: {int(prev['pid'])} " in out,
+              f"sl-mm names a zombie mm and its lazy user: {out!r}")
+        seen.add("zombie")
 
     gdb.Breakpoint(finish_line(), temporary=True, internal=True)
     cont(f"finish_task_switch after {comm(prev)} -> {comm(nxt)}")
@@ -265,7 +270,11 @@ def check_trace_and_switches(at_switch):
 
 
 def all_seen(seen):
-    return {(kind, False) for kind in range(5)} <= seen and any(e for _, e in seen)
+    """Every case, one from an exited task, and a zombie mm: `seen` holds (case, exited)
+    pairs and "zombie"."""
+    cases = [entry for entry in seen if entry != "zombie"]
+    return ({(kind, False) for kind in range(5)} | {"zombie"}) <= seen and \
+        any(exited for _, exited in cases)
 
 
 def main():
@@ -294,7 +303,7 @@ def main():
             helpers_done = True
         if all_seen(seen) and helpers_done:
             break
-    check(all_seen(seen), f"every case and one from an exited task seen: {sorted(seen)}")
+    check(all_seen(seen), f"every case, one from an exited task, a zombie mm seen: {seen}")
     at_switch.delete()
 
 
