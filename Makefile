@@ -100,6 +100,8 @@ help:
 	@echo "make test            build the test kernel (UBSAN, in build/test/), boot its self-tests"
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
+	@echo "make test-gdb        GDB's helpers (tools/gdb/) checked against the -Og kernel, and"
+	@echo "                     docs/gdb.md replayed (WRITE_DOCS=1 rewrites it); in make test"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
 	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
 	@echo "                     to replay one batch (docs/fuzzing.md)"
@@ -302,6 +304,28 @@ test: deps $(KERNEL) $(USER_ELFS)
 		$(if $(KTEST),--ktest '$(KTEST)') \
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
+	$(if $(KTEST),,$(Q)$(MAKE) --no-print-directory test-gdb)
+
+# The GDB helpers (tools/gdb/, docs/gdb.md) against the debug kernel: GDB in batch mode
+# drives a scenario's switches and checks every helper against the kernel's own state
+# (tools/gdb_test.py, tools/gdb/selftest.py), then replays docs/gdb.md's sessions. The
+# debug flavour is built by a nested make, whatever flavour the rest of this make builds.
+# A whole `make test` (no KTEST) runs it after the self-tests: about 15 s.
+.PHONY: test-gdb
+test-gdb: deps
+	@$(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \
+		{ cat build/gdb-test-selftest.log; echo "test-gdb driver self-test failed"; exit 1; }
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 all
+	$(PYTHON) tools/gdb_test.py --elf build/debug/sublet.elf --log build/test-gdb.log \
+		--mem $(MEM) --modules '$(USER_ELFS)' --docs docs/gdb.md \
+		$(if $(filter 1,$(WRITE_DOCS)),--write-docs)
+
+# GDB loads the helpers from a file beside the kernel it is given (tools/gdbinit sources
+# it; GDB's auto-load does too where its safe-path allows).
+all: $(KERNEL)-gdb.py
+$(KERNEL)-gdb.py: tools/gdb/sublet.py
+	@echo "  GEN     $@"
+	@echo 'gdb.execute("source $(abspath tools/gdb/sublet.py)")' > $@
 
 # The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
 soak:

@@ -1,0 +1,315 @@
+# tools/gdb/selftest.py - make test-gdb's checks, run inside GDB against a live kernel.
+#
+# tools/gdb_test.py starts QEMU (halted, gdb stub) with the debug kernel and the
+# all_cases scenario, and GDB in batch mode with this file sourced after
+# tools/gdb/sublet.py (whose functions it uses: both live in GDB's __main__). It follows
+# switches until it has seen every case of context_switch and one from an exited task,
+# and a zombie mm (its exited last real user leaving it), and checks at each:
+#   - sl-case names the case the kernel itself recorded (switch_trace's pending record);
+#   - CR3 changes exactly when the real address space changes, and equals the PML4 of
+#     next's active_mm afterwards; active_mm is borrowed and given back; mm_users and
+#     mm_count move as docs/active_mm.md says;
+# it runs every helper and compares its output with the kernel's state read directly;
+# and it steps line by line through one switch of each kind, context_switch to the end
+# of finish_task_switch, failing if a step lands in trace, test or benchmark source.
+# Each wait is announced on a "WAITING:" line, for the driver's timeout message; the
+# verdict is the last line, "GDB-TEST: PASS" or "GDB-TEST: FAIL ...".
+
+import re
+
+import gdb
+
+MAX_SWITCHES = 120  # all_cases shows every case within its first round (6 switches)
+MAX_STEPS = 20000   # line steps through one switch, callees included (freeing a stack: many)
+FORBIDDEN_SOURCES = re.compile(r"(switch_trace|switch_scenario|^tests/|/tests/|bench)")
+checks = []
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failed(what)
+    checks.append(what)
+
+
+def say(text):
+    gdb.write(text + "\n")
+    gdb.flush()
+
+
+def run(command):
+    """A GDB command's output; a Python error in a helper fails the test."""
+    try:
+        return gdb.execute(command, to_string=True)
+    except gdb.error as err:
+        raise Failed(f"`{command}` raised: {err}") from err
+
+
+def cont(waiting_for):
+    say(f"WAITING: {waiting_for}")
+    run("continue")
+
+
+def source_line(function, text):
+    """The line of `function`'s source that contains `text`."""
+    symbol = gdb.lookup_global_symbol(function)
+    with open(symbol.symtab.fullname()) as source:
+        lines = source.read().splitlines()
+    for number in range(symbol.line, len(lines) + 1):
+        if text in lines[number - 1]:
+            return number
+    raise Failed(f"no '{text}' in {function}")
+
+
+def here():
+    frame = gdb.selected_frame()
+    sal = frame.find_sal()
+    name = frame.function().name if frame.function() else "?"
+    filename = sal.symtab.filename if sal.symtab else "?"
+    return name, filename, sal.line
+
+
+# ---- the kernel's state, read directly (not through the helpers) --------------------------
+
+def task_list_directly():
+    """(pid, comm) of every task, walking all_tasks with GDB expressions alone."""
+    offset = int(gdb.parse_and_eval("(unsigned long)&((struct task_struct *)0)->tasks"))
+    head = int(gdb.parse_and_eval("(unsigned long)&all_tasks"))
+    node = int(gdb.parse_and_eval("(unsigned long)all_tasks.next"))
+    found = []
+    while node != head:
+        task = gdb.parse_and_eval(f"(struct task_struct *){node - offset}")
+        found.append((int(task["pid"]), task["comm"].string()))
+        node = int(gdb.parse_and_eval(f"(unsigned long)((struct list_head *){node})->next"))
+    return found
+
+
+def pending_kind():
+    record = gdb.parse_and_eval("switch_trace[0].pending")
+    check(ptr(record) != 0, "the trace has a pending record at context_switch")
+    return int(record["kind"])
+
+
+def counts_or_none(mm):
+    return mm_counts(mm) if ptr(mm) else None
+
+
+# ---- one switch ---------------------------------------------------------------------------
+
+def check_switch(seen):
+    """At context_switch: note the state, run to finish_task_switch's drop, check."""
+    frame = gdb.selected_frame()
+    prev, nxt = frame.read_var("prev").dereference(), frame.read_var("next").dereference()
+    kind, exited = switch_case(prev, nxt)
+    check(kind == pending_kind(), f"case of {comm(prev)} -> {comm(nxt)} is the kernel's")
+    out = run("sl-case")
+    check(out.startswith(f"{int(prev['pid'])} {comm(prev)} -> {int(nxt['pid'])} {comm(nxt)}: "
+                         f"{case_text(kind, exited)}"), f"sl-case names the case: {out!r}")
+    before_cr3 = cr3()
+    prev_amm, next_mm = ptr(prev["active_mm"]), ptr(nxt["mm"])
+    amm_counts = counts_or_none(prev["active_mm"])
+    next_counts = counts_or_none(nxt["mm"])
+    prev_addr, next_addr = ptr(prev.address), ptr(nxt.address)
+    if exited and amm_counts[0] == 0:  # the exited task was its mm's last real user
+        out = run(f"sl-mm (struct mm_struct *){prev_amm:#x}")
+        check("ZOMBIE (mm_users == 0)" in out and f"lazy users: {int(prev['pid'])} " in out,
+              f"sl-mm names a zombie mm and its lazy user: {out!r}")
+        seen.add("zombie")
+
+    gdb.Breakpoint(finish_line(), temporary=True, internal=True)
+    cont(f"finish_task_switch after {comm(prev)} -> {comm(nxt)}")
+    name = f"{comm(prev)} -> {comm(nxt)} ({CASE_NAMES[kind]})"
+    check(ptr(current_task().address) == next_addr, f"{name}: next is current")
+    after_cr3 = cr3()
+    next_amm = ptr(nxt["active_mm"])
+    check(after_cr3 & CR3_ADDR_MASK == pgd_phys(nxt["active_mm"]),
+          f"{name}: CR3 is next->active_mm's PML4")
+    space_changes = next_mm != 0 and next_mm != prev_amm
+    check((after_cr3 != before_cr3) == space_changes,
+          f"{name}: CR3 changes ({before_cr3:#x} -> {after_cr3:#x}) exactly when the real "
+          f"address space does ({space_changes})")
+    prev_now = gdb.parse_and_eval(f"(struct task_struct *){prev_addr}").dereference()
+    if kind in (0, 1):
+        check(next_amm == prev_amm, f"{name}: next borrows prev's active_mm")
+    else:
+        check(next_amm == next_mm, f"{name}: next runs on its own mm")
+    if kind in (1, 2):
+        check(ptr(prev_now["active_mm"]) == 0, f"{name}: prev gives its active_mm back")
+    amm_ptr = gdb.parse_and_eval(f"(struct mm_struct *){prev_amm}")
+    if kind == 0:
+        check(mm_counts(amm_ptr) == (amm_counts[0], amm_counts[1] + 1),
+              f"{name}: mmgrab: mm_count {amm_counts[1]} -> +1, mm_users same")
+    elif kind == 2:
+        freed = amm_counts[0] == 0 and amm_counts[1] == 1
+        if not freed:
+            check(mm_counts(amm_ptr) == (amm_counts[0], amm_counts[1] - 1),
+                  f"{name}: the parked mm is dropped: mm_count {amm_counts[1]} -> -1")
+    else:
+        check(mm_counts(amm_ptr) == amm_counts, f"{name}: prev's active_mm counts stay")
+        if next_mm:
+            check(counts_or_none(nxt["mm"]) == next_counts, f"{name}: next's mm counts stay")
+    out = run("sl-case")
+    check("has happened" in out, f"sl-case in finish_task_switch: {out!r}")
+    seen.add((kind, exited))
+    return kind, exited
+
+
+def in_finish_task_switch():
+    """Is finish_task_switch on the stack (the step has not returned from it)?"""
+    frame = gdb.selected_frame()
+    while frame is not None:
+        if frame.function() is not None and frame.function().name == "finish_task_switch":
+            return True
+        frame = frame.older()
+    return False
+
+
+def step_switch(switch_to_line):
+    """From context_switch's breakpoint, step every line to switch_to, then from next's
+    finish_task_switch to its return: no step may land in trace, test or bench code."""
+    visited = []
+
+    def step_and_check(inside):
+        """One `step`; returns where it landed, unless `inside` says it has left the
+        code under test (then its landing place is not checked)."""
+        run("step")
+        name, filename, line = here()
+        if not inside():
+            return None, line
+        visited.append(f"{filename}:{line}")
+        check(not FORBIDDEN_SOURCES.search(filename),
+              f"step stays out of trace/test/bench code: {filename}:{line} ({name})")
+        return name, line
+
+    for _ in range(MAX_STEPS):
+        name, line = step_and_check(lambda: True)
+        if name == "context_switch" and line == switch_to_line:
+            break
+    else:
+        raise Failed(f"stepping never reached switch_to: {visited[-5:]}")
+    gdb.Breakpoint("finish_task_switch", temporary=True, internal=True)
+    cont("finish_task_switch on next's side of switch_to")
+    for _ in range(MAX_STEPS):
+        name, _ = step_and_check(in_finish_task_switch)
+        if name is None:
+            return visited
+    raise Failed(f"stepping never left finish_task_switch: {visited[-5:]}")
+
+
+# ---- the helpers against the kernel's state -----------------------------------------------
+
+def check_helpers():
+    cur = current_task()
+    out = run("sl-ps")
+    rows = re.findall(r"^([* ])\s+(\d+) (\S+)", out, re.M)
+    check([(int(pid), name) for _, pid, name in rows] == task_list_directly(),
+          "sl-ps lists the kernel's task list")
+    check([int(pid) for mark, pid, _ in rows if mark == "*"] == [int(cur["pid"])],
+          "sl-ps marks current")
+    for task in tasks():
+        line = next(l for l in out.splitlines() if re.match(rf"^[* ]\s+{int(task['pid'])} ", l))
+        check(f" {mm_kind(task)} " in line + " ", f"sl-ps kind of {comm(task)}")
+
+    out = run("sl-cr3")
+    amm = cur["active_mm"]
+    check(f"mm {mm_name(amm)} at {ptr(amm):#x}" in out, f"sl-cr3 names current->active_mm: {out!r}")
+
+    out = run("sl-mm")
+    users, count = mm_counts(amm)
+    check(f"mm_users={users} mm_count={count}" in out, "sl-mm's counters")
+    check(f"PML4 phys {pgd_phys(amm):#x}" in out, "sl-mm's PML4")
+    who = "real users" if ptr(cur["mm"]) else "lazy users"
+    check(re.search(rf"{who}: .*\b{int(cur['pid'])} {re.escape(comm(cur))}", out),
+          "sl-mm lists current among its users")
+    check("loaded on CPUs: 0" in out, "sl-mm: loaded on CPU 0")
+    out = run("sl-mm &init_mm")
+    check("mm init_mm" in out or "mm_users=" in out, "sl-mm &init_mm")
+
+    for expr, expected in (("&jiffies", int(gdb.parse_and_eval("(unsigned long)&jiffies"))
+                            - KERNEL_VIRT_BASE),
+                           ("0x400000", None)):
+        out = run(f"sl-pt {expr}")
+        found = re.search(r"-> phys (0x[0-9a-f]+)", out)
+        check(found, f"sl-pt {expr} ends at a page: {out!r}")
+        phys = int(found.group(1), 16)
+        if expected is not None:
+            check(phys == expected, f"sl-pt {expr}: the kernel image maps physical 0 up")
+        address = int(gdb.parse_and_eval(f"(unsigned long){expr}"))
+        check(read_u64(address) == read_phys_u64(phys),
+              f"sl-pt {expr}: the page it names holds what {expr} reads")
+    out = run("sl-pt 0x1000")
+    check("not mapped" in out, "sl-pt 0x1000: not mapped")
+
+    check(ptr(gdb.parse_and_eval("$current()")) == ptr(cur.address), "$current()")
+    pid = int(cur["pid"])
+    check(ptr(gdb.parse_and_eval(f"$task({pid})")) == ptr(cur.address), "$task(pid)")
+    check(ptr(gdb.parse_and_eval(f"$mm({pid})")) == ptr(cur["mm"]), "$mm(pid)")
+
+
+def check_trace_and_switches(at_switch):
+    """sl-switches and sl-trace against the trace's own records (while it records)."""
+    at_switch.enabled = False
+    say("WAITING: six switches for sl-switches 6")
+    out = run("sl-switches 6")
+    at_switch.enabled = True
+    logged = re.findall(r"^(\d+) \S+ -> (\d+) \S+: ", out, re.M)
+    check(len(logged) == 6, f"sl-switches 6 logs six switches: {out!r}")
+    count = int(gdb.parse_and_eval("switch_trace[0].count"))
+    records = [gdb.parse_and_eval(f"switch_trace[0].records[{n % 256}]")
+               for n in range(count - 6, count)]
+    check([(int(r["prev_pid"]), int(r["next_pid"])) for r in records] ==
+          [(int(a), int(b)) for a, b in logged],
+          f"sl-switches logs what the trace records ({count} records): {out!r}")
+    out = run("sl-trace 4")
+    indexes = [int(i) for i in re.findall(r"^\s+\[\s*(\d+)\]", out, re.M)]
+    check(indexes == [n % 256 for n in range(count - 4, count)],
+          f"sl-trace 4 shows the last four records, wrapped: {out!r}")
+
+
+def all_seen(seen):
+    """Every case, one from an exited task, and a zombie mm: `seen` holds (case, exited)
+    pairs and "zombie"."""
+    cases = [entry for entry in seen if entry != "zombie"]
+    return ({(kind, False) for kind in range(5)} | {"zombie"}) <= seen and \
+        any(exited for _, exited in cases)
+
+
+def main():
+    say("WAITING: switch_scenario_run (the all_cases scenario starting)")
+    gdb.execute("hbreak switch_scenario_run", to_string=True)
+    run("continue")
+    run("delete")
+    switch_to_line = source_line("context_switch", "switch_to(prev, next)")
+    stepped, seen = set(), set()
+    helpers_done = False
+    at_switch = gdb.Breakpoint("context_switch", internal=True)
+    for _ in range(MAX_SWITCHES):
+        cont("context_switch")
+        kind, exited = switch_case(*(gdb.selected_frame().read_var(v).dereference()
+                                     for v in ("prev", "next")))
+        if (kind, exited) not in stepped:
+            stepped.add((kind, exited))
+            visited = step_switch(switch_to_line)
+            say(f"stepped {CASE_NAMES[kind]}{' (exited)' if exited else ''}: "
+                f"{len(visited)} lines")
+            continue
+        check_switch(seen)
+        if not helpers_done and ptr(current_task()["mm"]):
+            check_helpers()
+            check_trace_and_switches(at_switch)
+            helpers_done = True
+        if all_seen(seen) and helpers_done:
+            break
+    check(all_seen(seen), f"every case, one from an exited task, a zombie mm seen: {seen}")
+    at_switch.delete()
+
+
+try:
+    main()
+    say(f"GDB-TEST: PASS ({len(set(checks))} distinct checks, {len(checks)} in all)")
+except (Failed, gdb.error) as err:
+    say(f"GDB-TEST: FAIL {err}")
+    gdb.execute("bt 5")

@@ -1,0 +1,556 @@
+# tools/gdb/sublet.py - GDB helper commands for sublet, in the spirit of Linux's scripts/gdb.
+#
+# Loaded by build/gdbinit (`source`) or by hand: `source tools/gdb/sublet.py`. It reads the
+# kernel's own structures through GDB (the task list of sched/task.c, struct mm_struct,
+# the per-CPU struct cpu_state, the switch trace) and prints them for people, so that a
+# context switch can be followed without knowing where each field lives:
+#
+#   sl-ps  sl-mm [MM]  sl-cr3  sl-pt ADDR  sl-case  sl-switches [N]  sl-trace [N]
+#   $current()  $task(PID)  $mm(PID)
+#
+# Every per-CPU read goes through cpus(): today sublet runs on the boot CPU only
+# (boot_cpu_state); when SMP comes, cpus() returns every CPU's area and the commands
+# follow. `help sl-ps` etc. say what each prints. make test-gdb (tools/gdb_test.py)
+# runs every command against a live kernel and checks its output against the kernel's
+# own state; docs/gdb.md is a guided session.
+
+import gdb
+
+PAGE_OFFSET = 0xFFFF888000000000  # arch/x86_64/x86.h: the direct map of physical memory
+KERNEL_VIRT_BASE = 0xFFFFFFFF80000000  # maps physical 0 (the kernel image)
+CR3_ADDR_MASK = 0x000FFFFFFFFFF000  # CR3 bits 51:12: the PML4's physical address
+PTE_ADDR_MASK = 0x000FFFFFFFFFF000  # a table entry's physical address bits
+PTRS_PER_TABLE = 512
+# Page-table entry bits (SDM vol. 3, 4-level paging).
+PTE_FLAGS = ((1 << 0, "P"), (1 << 1, "RW"), (1 << 2, "US"), (1 << 3, "PWT"), (1 << 4, "PCD"),
+             (1 << 5, "A"), (1 << 6, "D"), (1 << 7, "PS"), (1 << 8, "G"), (1 << 63, "NX"))
+PTE_PRESENT, PTE_PS = 1 << 0, 1 << 7
+# (level name, shift of the index in the address) from the PML4 down.
+LEVELS = (("PML4", 39), ("PDPT", 30), ("PD", 21), ("PT", 12))
+
+PF_EXITING = 0x00000004  # sched/sched.h
+PF_KTHREAD = 0x00200000
+TASK_STATES = ((0x0, "R"), (0x1, "S"), (0x2, "D"), (0x80, "X"), (0x100 | 0x2, "K"))
+
+# sched/switch_trace.h: enum switch_case, as the trace names it.
+CASE_NAMES = ("real->kernel", "kernel->kernel", "kernel->real", "real->real same mm",
+              "real->real other mm")
+CASE_FROM_EXITED = "from an exited task"
+
+
+# ---- reading the kernel -------------------------------------------------------------------
+
+def ptr(value):
+    """A pointer value as a Python int (0 for NULL)."""
+    return int(value.cast(gdb.lookup_type("unsigned long")))
+
+
+def container_of(address, type_name, member):
+    """The struct `type_name` whose field `member` sits at `address`."""
+    struct = gdb.lookup_type(type_name)
+    offset = next(f.bitpos // 8 for f in struct.fields() if f.name == member)
+    return gdb.Value(address - offset).cast(struct.pointer()).dereference()
+
+
+def list_entries(head, type_name, member):
+    """The entries of a struct list_head ring, `head` being the list_head value."""
+    head_addr = ptr(head.address)
+    node = ptr(head["next"])
+    while node != head_addr:
+        yield container_of(node, type_name, member)
+        node = ptr(gdb.Value(node).cast(gdb.lookup_type("struct list_head").pointer())["next"])
+
+
+def cpus():
+    """(cpu number, struct cpu_state) of every CPU: the one place per-CPU state is found.
+    sublet runs on the boot CPU only; an SMP kernel would list its CPUs' areas here."""
+    yield 0, gdb.parse_and_eval("boot_cpu_state")
+
+
+def cpu_state(cpu=0):
+    return dict(cpus())[cpu]
+
+
+def current_task(cpu=0):
+    """The task running on `cpu` (its cpu_state's current_task)."""
+    return cpu_state(cpu)["current_task"].dereference()
+
+
+def tasks():
+    """Every task alive, in the order of the kernel's list (sched/task.c: all_tasks)."""
+    head = gdb.lookup_static_symbol("all_tasks")
+    if head is None:
+        raise gdb.GdbError("no all_tasks symbol: is the kernel's ELF loaded?")
+    return list_entries(head.value(), "struct task_struct", "tasks")
+
+
+def find_task(pid):
+    for task in tasks():
+        if int(task["pid"]) == pid:
+            return task
+    raise gdb.GdbError(f"no task with pid {pid}")
+
+
+def comm(task):
+    return task["comm"].string()
+
+
+def mm_name(mm_ptr):
+    """An mm's name for messages, or "-" for NULL."""
+    if ptr(mm_ptr) == 0:
+        return "-"
+    return mm_ptr.dereference()["name"].string()
+
+
+def mm_counts(mm_ptr):
+    mm = mm_ptr.dereference()
+    return int(mm["mm_users"]["counter"]), int(mm["mm_count"]["counter"])
+
+
+def mm_kind(task):
+    """real (has its own mm), lazy (runs on a borrowed one) or none (not running, no mm)."""
+    if ptr(task["mm"]):
+        return "real"
+    return "lazy" if ptr(task["active_mm"]) else "none"
+
+
+def task_state(task):
+    state = int(task["state"])
+    for value, letter in TASK_STATES:
+        if state == value:
+            return letter
+    return hex(state)
+
+
+def read_u64(address):
+    data = gdb.selected_inferior().read_memory(address, 8)
+    return int.from_bytes(bytes(data), "little")
+
+
+def read_phys_u64(phys):
+    """Physical memory, read through the kernel's direct map (works whatever CR3 holds)."""
+    return read_u64(PAGE_OFFSET + phys)
+
+
+def cr3():
+    return int(gdb.parse_and_eval("$cr3")) & 0xFFFFFFFFFFFFFFFF
+
+
+def pgd_phys(mm_ptr):
+    return ptr(mm_ptr.dereference()["pgd"]) - PAGE_OFFSET
+
+
+def mm_of_cr3(value):
+    """The mm whose PML4 CR3 holds: the loaded_mm of a CPU, else any task's mm, init_mm."""
+    phys = value & CR3_ADDR_MASK
+    candidates = [state["loaded_mm"] for _, state in cpus()]
+    candidates += [t["active_mm"] for t in tasks()] + [t["mm"] for t in tasks()]
+    candidates.append(gdb.parse_and_eval("&init_mm"))
+    for mm in candidates:
+        if ptr(mm) and pgd_phys(mm) == phys:
+            return mm
+    return None
+
+
+def flags_text(entry):
+    return " ".join(name for bit, name in PTE_FLAGS if entry & bit)
+
+
+def page_walk(address, root=None):
+    """Walk the 4-level tables from CR3 (or `root`, a PML4 physical address) for `address`:
+    a list of (level, index, entry address, entry) and the physical address it maps to
+    (None if the walk ends at a non-present entry)."""
+    table = (cr3() if root is None else root) & CR3_ADDR_MASK
+    steps = []
+    for level, shift in LEVELS:
+        index = (address >> shift) & (PTRS_PER_TABLE - 1)
+        entry_phys = table + index * 8
+        entry = read_phys_u64(entry_phys)
+        steps.append((level, index, entry_phys, entry))
+        if not entry & PTE_PRESENT:
+            return steps, None
+        if entry & PTE_PS and level in ("PDPT", "PD"):
+            page_mask = (1 << shift) - 1
+            return steps, (entry & PTE_ADDR_MASK & ~page_mask) | (address & page_mask)
+        table = entry & PTE_ADDR_MASK
+    return steps, table | (address & 0xFFF)
+
+
+def switch_case(prev, next_task):
+    """The case of context_switch for prev -> next, as the kernel decides it (by ->mm), and
+    whether prev is an exited task (PF_EXITING, mm already given up in exit_mm)."""
+    if not ptr(next_task["mm"]):
+        kind = 0 if ptr(prev["mm"]) else 1
+    elif not ptr(prev["mm"]):
+        kind = 2
+    else:
+        kind = 3 if ptr(prev["mm"]) == ptr(next_task["mm"]) else 4
+    exited = not ptr(prev["mm"]) and bool(int(prev["flags"]) & PF_EXITING) and \
+        not int(prev["flags"]) & PF_KTHREAD
+    return kind, exited
+
+
+def case_text(kind, exited):
+    name = CASE_NAMES[kind]
+    if exited:
+        name = name.replace("kernel->", "exited->", 1) + f" ({CASE_FROM_EXITED})"
+    return name
+
+
+def case_expectations(kind, exited, prev, next_task):
+    """What the design says this switch must do (docs/active_mm.md), as lines."""
+    pam = mm_name(prev["active_mm"])
+    owner = "prev's reference from exit_mm" if exited else "the borrowed reference"
+    if kind == 0:
+        return [f"CR3: stays (next borrows {pam})",
+                f"active_mm: next->active_mm = {pam}",
+                f"counts: mmgrab({pam}): mm_count +1, mm_users unchanged"]
+    if kind == 1:
+        return [f"CR3: stays (next borrows {pam})",
+                f"active_mm: next->active_mm = {pam}, prev->active_mm = NULL",
+                f"counts: none move ({owner} moves from prev to next)"]
+    nmm = mm_name(next_task["mm"])
+    if kind == 2:
+        write = "stays" if ptr(prev["active_mm"]) == ptr(next_task["mm"]) else "written"
+        return [f"CR3: {write} (switch_mm to {nmm})",
+                f"active_mm: prev->active_mm = NULL, {pam} parked in rq->prev_mm",
+                f"counts: finish_task_switch mmdrop({pam}): mm_count -1 ({owner})"]
+    if kind == 3:
+        return ["CR3: stays (same mm)", "active_mm: unchanged", "counts: none move"]
+    return [f"CR3: written (switch_mm to {nmm})", "active_mm: next's own",
+            "counts: none move"]
+
+
+def task_line(task):
+    """One task as sl-ps prints it."""
+    mm, amm = task["mm"], task["active_mm"]
+    counts = ""
+    shown = mm if ptr(mm) else amm
+    if ptr(shown):
+        users, count = mm_counts(shown)
+        counts = f"{mm_name(shown)}:users={users},count={count}"
+    return (f"{int(task['pid']):>4} {comm(task):<16} {task_state(task):<3} "
+            f"{int(task['cpu']):>3} {ptr(mm):#018x} {ptr(amm):#018x} {mm_kind(task):<5} "
+            f"{counts}")
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+class SlPs(gdb.Command):
+    """sl-ps: every task of the kernel's task list (sched/task.c, all_tasks).
+
+Columns: pid, comm, state (R running/runnable, S, D, K sleeping, X dead), cpu, mm,
+active_mm, kind (real: has its own mm; lazy: runs on a borrowed active_mm; none: a
+kernel thread not running), and the mm it uses with mm_users and mm_count. A "*"
+marks the task current on its CPU."""
+
+    def __init__(self):
+        super().__init__("sl-ps", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        running = {ptr(state["current_task"]) for _, state in cpus()}
+        gdb.write(f"  {'PID':>4} {'COMM':<16} {'ST':<3} {'CPU':>3} {'MM':<18} "
+                  f"{'ACTIVE_MM':<18} {'KIND':<5} USERS/COUNT\n")
+        for task in tasks():
+            mark = "*" if ptr(task.address) in running else " "
+            gdb.write(f"{mark} {task_line(task)}\n")
+
+
+def parse_mm(arg):
+    """An mm from sl-mm's argument: an expression (pointer or struct), or the current
+    task's active_mm."""
+    if not arg.strip():
+        return current_task()["active_mm"]
+    value = gdb.parse_and_eval(arg)
+    if value.type.strip_typedefs().code != gdb.TYPE_CODE_PTR:
+        value = value.address
+    return value.cast(gdb.lookup_type("struct mm_struct").pointer())
+
+
+class SlMm(gdb.Command):
+    """sl-mm [MM]: one address space (default: the current task's active_mm).
+
+MM is any expression for a struct mm_struct or a pointer to one (&init_mm, $mm(3),
+next->mm). Prints mm_users and mm_count, the PML4's physical address, the VMAs, the
+tasks using it really (->mm) or lazily (->active_mm only), the CPUs that have it
+loaded in CR3 (cpu_state.loaded_mm), and "zombie" if mm_users is 0 (no real user
+left; the struct lives on while mm_count holds it)."""
+
+    def __init__(self):
+        super().__init__("sl-mm", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    def invoke(self, arg, from_tty):
+        mm_ptr = parse_mm(arg)
+        if not ptr(mm_ptr):
+            raise gdb.GdbError("sl-mm: NULL mm")
+        mm = mm_ptr.dereference()
+        users, count = mm_counts(mm_ptr)
+        zombie = "  ZOMBIE (mm_users == 0)" if users == 0 else ""
+        gdb.write(f"mm {mm_name(mm_ptr)} at {ptr(mm_ptr):#x}: mm_users={users} "
+                  f"mm_count={count}{zombie}\n")
+        gdb.write(f"  pgd {ptr(mm['pgd']):#x}  PML4 phys {pgd_phys(mm_ptr):#x}  "
+                  f"pages={int(mm['nr_pages'])} pgtables={int(mm['nr_pgtables'])}\n")
+        for vma in list_entries(mm["mmap"], "struct vm_area_struct", "vm_list"):
+            flags = int(vma["vm_flags"])
+            perms = "".join(c if flags & bit else "-" for bit, c in ((1, "r"), (2, "w"), (4, "x")))
+            gdb.write(f"  vma {int(vma['vm_start']):#x}-{int(vma['vm_end']):#x} {perms}\n")
+        real = [t for t in tasks() if ptr(t["mm"]) == ptr(mm_ptr)]
+        lazy = [t for t in tasks() if not ptr(t["mm"]) and ptr(t["active_mm"]) == ptr(mm_ptr)]
+        names = lambda ts: ", ".join(f"{int(t['pid'])} {comm(t)}" for t in ts) or "none"
+        gdb.write(f"  real users: {names(real)}\n")
+        gdb.write(f"  lazy users: {names(lazy)}\n")
+        loaded = [str(cpu) for cpu, state in cpus() if ptr(state["loaded_mm"]) == ptr(mm_ptr)]
+        gdb.write(f"  loaded on CPUs: {', '.join(loaded) or 'none'} "
+                  f"(cpumask {int(mm['cpumask']):#x})\n")
+
+
+class SlCr3(gdb.Command):
+    """sl-cr3: decode CR3 (the PML4's physical address, PCD/PWT) and name the mm it is.
+
+The mm is found by its PML4: a CPU's loaded_mm, a task's mm or active_mm, or init_mm."""
+
+    def __init__(self):
+        super().__init__("sl-cr3", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        value = cr3()
+        mm = mm_of_cr3(value)
+        name = f"mm {mm_name(mm)} at {ptr(mm):#x}" if mm is not None else "no known mm"
+        gdb.write(f"CR3 {value:#x}: PML4 phys {value & CR3_ADDR_MASK:#x} "
+                  f"PWT={value >> 3 & 1} PCD={value >> 4 & 1}: {name}\n")
+
+
+class SlPt(gdb.Command):
+    """sl-pt ADDR: walk the current page tables (CR3) for virtual address ADDR.
+
+Prints each level (PML4, PDPT, PD, PT) with the index, the entry and its flags (P RW US
+PWT PCD A D PS G NX), read through the direct map, and where the walk ends: the physical
+address ADDR maps to, a large page, or the level whose entry is not present."""
+
+    def __init__(self):
+        super().__init__("sl-pt", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    def invoke(self, arg, from_tty):
+        if not arg.strip():
+            raise gdb.GdbError("usage: sl-pt ADDR")
+        address = ptr(gdb.parse_and_eval(arg)) & 0xFFFFFFFFFFFFFFFF
+        steps, phys = page_walk(address)
+        gdb.write(f"{address:#x} under CR3 {cr3():#x}:\n")
+        for level, index, entry_phys, entry in steps:
+            gdb.write(f"  {level:<4} [{index:3}] at phys {entry_phys:#x}: {entry:#018x} "
+                      f"{flags_text(entry)}\n")
+        if phys is None:
+            gdb.write(f"  not mapped: the walk ends at the {steps[-1][0]} entry (not present)\n")
+        else:
+            size = {"PDPT": "1G page", "PD": "2M page", "PT": "4K page"}[steps[-1][0]]
+            gdb.write(f"  -> phys {phys:#x} ({size})\n")
+
+
+def frame_var(name):
+    try:
+        return gdb.selected_frame().read_var(name)
+    except ValueError as err:
+        raise gdb.GdbError(f"no '{name}' here: {err}") from err
+
+
+class SlCase(gdb.Command):
+    """sl-case: which case of context_switch this is, and what it must do.
+
+Stopped in context_switch (before switch_to): names the case (real->kernel,
+kernel->kernel, kernel->real, real->real same mm, real->real other mm; a prev that is an
+exited task, PF_EXITING with its mm given up, is named as such) and says what must happen
+to CR3, active_mm and the counts. Stopped in finish_task_switch: says the switch has
+happened (prev -> current), whether a parked mm is still to be dropped, and whether prev
+is dead (its stack freed here)."""
+
+    def __init__(self):
+        super().__init__("sl-case", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        function = gdb.selected_frame().function()
+        name = function.name if function else "?"
+        if name == "context_switch":
+            prev, nxt = frame_var("prev").dereference(), frame_var("next").dereference()
+            kind, exited = switch_case(prev, nxt)
+            gdb.write(f"{int(prev['pid'])} {comm(prev)} -> {int(nxt['pid'])} {comm(nxt)}: "
+                      f"{case_text(kind, exited)}\n")
+            for line in case_expectations(kind, exited, prev, nxt):
+                gdb.write(f"  {line}\n")
+        elif name in ("finish_task_switch", "schedule_tail"):
+            prev = frame_var("prev").dereference()
+            cur = current_task()
+            parked = cpu_state()["rq"]["prev_mm"]
+            gdb.write(f"the switch {int(prev['pid'])} {comm(prev)} -> {int(cur['pid'])} "
+                      f"{comm(cur)} has happened: CR3 {cr3():#x}, current->active_mm "
+                      f"{mm_name(cur['active_mm'])}\n")
+            if ptr(parked):
+                gdb.write(f"  parked mm {mm_name(parked)} (mm_count "
+                          f"{mm_counts(parked)[1]}) is still to be dropped\n")
+            else:
+                gdb.write("  no parked mm (already dropped, or none)\n")
+            if int(prev["state"]) == 0x80:
+                gdb.write("  prev is dead: its stack is freed here\n")
+        else:
+            raise gdb.GdbError(f"sl-case: stop in context_switch or finish_task_switch, "
+                               f"not {name}")
+
+
+def finish_line():
+    """The line of finish_task_switch right after the parked mm's drop, where a switch's
+    "after" state is final; None if the source cannot be read (break at entry then)."""
+    symbol = gdb.lookup_global_symbol("finish_task_switch")
+    if symbol is None or symbol.symtab is None:
+        return None
+    try:
+        with open(symbol.symtab.fullname()) as source:
+            lines = source.read().splitlines()
+    except OSError:
+        return None
+    for number in range(symbol.line, min(symbol.line + 40, len(lines))):
+        if "trace_sched_switch_finish(" in lines[number - 1]:
+            return f"{symbol.symtab.filename}:{number}"
+    return None
+
+
+class SwitchLogger:
+    """Silent breakpoints on context_switch and on finish_task_switch after its drop:
+    each switch is logged as prev -> next, case, CR3 before/after, counts."""
+
+    def __init__(self, count):
+        self.left = count
+        self.pending = {}  # cpu -> the "before" half of its switch in flight
+        self.done = []
+        logger = self
+
+        class Before(gdb.Breakpoint):
+            def stop(self):
+                return logger.before()
+
+        class After(gdb.Breakpoint):
+            def stop(self):
+                return logger.after()
+
+        self.breakpoints = [Before("context_switch", internal=True),
+                            After(finish_line() or "finish_task_switch", internal=True)]
+
+    def before(self):
+        frame = gdb.selected_frame()
+        prev, nxt = frame.read_var("prev").dereference(), frame.read_var("next").dereference()
+        kind, exited = switch_case(prev, nxt)
+        amm = prev["active_mm"]
+        self.pending[0] = dict(prev=f"{int(prev['pid'])} {comm(prev)}",
+                               next=f"{int(nxt['pid'])} {comm(nxt)}",
+                               case=case_text(kind, exited), cr3=cr3(), amm=amm,
+                               counts=mm_counts(amm) if ptr(amm) else None)
+        return False
+
+    def after(self):
+        start = self.pending.pop(0, None)
+        if start is None:  # a switch begun before the logging started
+            return False
+        cur = current_task()
+        amm = start["amm"]
+        counts = mm_counts(amm) if ptr(amm) else None
+        moved = f"{mm_name(amm)} users/count {start['counts']} -> {counts}" if counts else ""
+        line = (f"{start['prev']} -> {start['next']}: {start['case']}; CR3 {start['cr3']:#x} -> "
+                f"{cr3():#x}; next active_mm {mm_name(cur['active_mm'])}; {moved}")
+        self.done.append(line)
+        gdb.write(line + "\n")
+        self.left -= 1
+        return self.left <= 0
+
+    def delete(self):
+        for bp in self.breakpoints:
+            bp.delete()
+
+
+class SlSwitches(gdb.Command):
+    """sl-switches [N]: let the kernel run and log its next N switches (default 10).
+
+Silent breakpoints on context_switch and in finish_task_switch (after the parked mm is
+dropped) print one line per switch: prev -> next, the case, CR3 before and after, next's
+active_mm, and prev's active_mm's mm_users/mm_count before and after. Stops after N."""
+
+    def __init__(self):
+        super().__init__("sl-switches", gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        count = int(gdb.parse_and_eval(arg)) if arg.strip() else 10
+        logger = SwitchLogger(count)
+        try:
+            gdb.execute("continue")
+        finally:
+            logger.delete()
+
+
+class SlTrace(gdb.Command):
+    """sl-trace [N]: the last N records of the kernel's switch trace (default 10), per CPU.
+
+The trace (sched/switch_trace.h) is a ring of SWITCH_TRACE_LEN records per CPU, filled
+while switch_trace_enabled (the scenarios turn it on). Each line: the record's wrapped
+index, prev -> next, the case, CR3 before -> after (hex), the lazy mm's mm_count."""
+
+    def __init__(self):
+        super().__init__("sl-trace", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        wanted = int(gdb.parse_and_eval(arg)) if arg.strip() else 10
+        on = bool(int(gdb.parse_and_eval("switch_trace_enabled")))
+        for cpu, _ in cpus():
+            trace = gdb.parse_and_eval("switch_trace")[cpu]
+            records = trace["records"]
+            length = records.type.range()[1] + 1
+            count = int(trace["count"])
+            shown = min(wanted, count, length)
+            gdb.write(f"CPU {cpu}: {count} switches recorded (trace {'on' if on else 'off'}), "
+                      f"last {shown}:\n")
+            for n in range(count - shown, count):
+                rec = records[n % length]
+                kind = int(rec["kind"])
+                flight = " (in flight: no after yet)" if ptr(rec.address) == ptr(
+                    trace["pending"]) else ""
+                gdb.write(f"  [{n % length:3}] {int(rec['prev_pid'])} "
+                          f"{rec['prev_comm'].string()} -> {int(rec['next_pid'])} "
+                          f"{rec['next_comm'].string()}: {CASE_NAMES[kind]}; CR3 "
+                          f"{int(rec['cr3_before']):#x} -> {int(rec['cr3_after']):#x}; lazy "
+                          f"count {int(rec['lazy_count_before'])} -> "
+                          f"{int(rec['lazy_count_after'])}{flight}\n")
+
+
+# ---- convenience functions ----------------------------------------------------------------
+
+class Current(gdb.Function):
+    """$current([CPU]): the task running on CPU (default 0), a struct task_struct *."""
+
+    def __init__(self):
+        super().__init__("current")
+
+    def invoke(self, cpu=0):
+        return cpu_state(int(cpu))["current_task"]
+
+
+class Task(gdb.Function):
+    """$task(PID): the task with that pid, a struct task_struct *."""
+
+    def __init__(self):
+        super().__init__("task")
+
+    def invoke(self, pid):
+        return find_task(int(pid)).address
+
+
+class Mm(gdb.Function):
+    """$mm(PID): that task's mm (NULL for a kernel thread), a struct mm_struct *."""
+
+    def __init__(self):
+        super().__init__("mm")
+
+    def invoke(self, pid):
+        return find_task(int(pid))["mm"]
+
+
+for command in (SlPs, SlMm, SlCr3, SlPt, SlCase, SlSwitches, SlTrace, Current, Task, Mm):
+    command()
+# Stepping through a switch need not enter the switch trace's inline hooks.
+gdb.execute("skip file sched/switch_trace.h", to_string=True)
+gdb.execute("skip file sched/switch_trace.c", to_string=True)
