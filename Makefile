@@ -100,6 +100,7 @@ help:
 	@echo "make test            build the test kernel (UBSAN, in build/test/), boot its self-tests"
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
+	@echo "make test-gdb-bt     GDB's backtraces through the assembly, both flavours (-Og, -O2)"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
 	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
 	@echo "                     to replay one batch (docs/fuzzing.md)"
@@ -302,6 +303,17 @@ test: deps $(KERNEL) $(USER_ELFS)
 		$(if $(KTEST),--ktest '$(KTEST)') \
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
+
+# GDB's `bt` through the assembly's CFI (switch_to, ret_from_fork, the trap and syscall
+# entries), in the debug and the release flavour, each built by a nested make: GDB in batch
+# mode against QEMU checks that every backtrace is whole and ends at a task's first frame
+# (tools/gdb_bt_test.py). `make test-gdb` may call it.
+.PHONY: test-gdb-bt gdb-bt-flavour
+test-gdb-bt: deps
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 gdb-bt-flavour
+	$(Q)$(MAKE) --no-print-directory DEBUG=0 SANITIZE=0 gdb-bt-flavour
+gdb-bt-flavour: $(ISO)
+	$(PYTHON) tools/gdb_bt_test.py --elf $(KERNEL) --iso $(ISO)
 
 # The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
 soak:
