@@ -123,7 +123,8 @@ def run(args):
             args.iso, cmdline=args.cmdline,
             console=("-display", "none", "-monitor", "none", "-serial", f"file:{serial}"),
             extra=["-gdb", f"tcp:127.0.0.1:{port}", "-S"])
-        vm = subprocess.Popen(qemu, stdin=subprocess.DEVNULL)
+        qemu_err = open(os.path.join(tmp, "qemu.err"), "w+")
+        vm = subprocess.Popen(qemu, stdin=subprocess.DEVNULL, stderr=qemu_err)
         try:
             done = subprocess.run([args.gdb, "-batch", "-nx", "-x", gdb_script],
                                   capture_output=True, text=True, timeout=args.timeout)
@@ -140,6 +141,11 @@ def run(args):
         finally:
             vm.kill()
             vm.wait()
+            qemu_err.seek(0)
+            qemu_stderr = qemu_err.read().replace("QEMU: Terminated via GDBstub", "").strip()
+            qemu_err.close()
+            if qemu_stderr:
+                print(f"gdb_bt_test: QEMU said: {qemu_stderr}")
     seen = parse(output)
     problems = []
     for name, want_first in expect.items():
