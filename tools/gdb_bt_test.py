@@ -142,7 +142,8 @@ def run(args):
             vm.kill()
             vm.wait()
             qemu_err.seek(0)
-            qemu_stderr = qemu_err.read().replace("QEMU: Terminated via GDBstub", "").strip()
+            qemu_stderr = "\n".join(line for line in qemu_err.read().splitlines()
+                                     if "Terminated via GDBstub" not in line)
             qemu_err.close()
             if qemu_stderr:
                 print(f"gdb_bt_test: QEMU said: {qemu_stderr}")
