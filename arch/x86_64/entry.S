@@ -18,9 +18,12 @@
  * no system call sets one. (Linux's paranoid_entry, without FSGSBASE.)
  *
  * Every piece carries CFI (kept in .debug_frame: the kernel has no .eh_frame users), so
- * GDB's `bt` in a handler shows the handler, trap_common and then the interrupted code,
- * its registers as the trap frame saved them. A trap frame from ring 3 ends the
- * backtrace: the frame of the user code is the outermost the kernel describes.
+ * GDB's `bt` in a handler shows the handler, the trap frame (GDB prints a signal frame as
+ * "<signal handler called>") and then the interrupted code, its registers as the trap
+ * frame saved them. A trap from ring 3 ends the backtrace at trap_from_user, as a system
+ * call ends it at entry_SYSCALL_64: user frames are not the kernel's to describe. (The
+ * paranoid path cannot tell the two apart in its CFI: there, from ring 3, GDB goes on
+ * into the user's frames.)
  */
 #include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
