@@ -95,13 +95,15 @@ help:
 	@echo "make user            build only the user programs (build/user/*.elf)"
 	@echo "make iso             build build/sublet.iso (BIOS + UEFI), GRUB's line CMDLINE"
 	@echo "make run             boot in QEMU, serial console on this terminal (quit: Ctrl-A X)"
-	@echo "make debug           the same with the -Og kernel (build/debug/), halted with a GDB"
-	@echo "                     stub; then: gdb -x build/gdbinit"
+	@echo "make debug           the -Og kernel (build/debug/) halted with a gdb stub on GDBPORT,"
+	@echo "                     GDB on this terminal (console: build/debug/serial.log);"
+	@echo "                     GDB=0: QEMU only, console here, prints what to type in GDB"
 	@echo "make test            build the test kernel (UBSAN, in build/test/), boot its self-tests"
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
 	@echo "make test-gdb        GDB's helpers (tools/gdb/) checked against the -Og kernel, and"
 	@echo "                     docs/gdb.md replayed (WRITE_DOCS=1 rewrites it); in make test"
+	@echo "make test-gdb-bt     GDB's backtraces through the assembly, both flavours (-Og, -O2)"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
 	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
 	@echo "                     to replay one batch (docs/fuzzing.md)"
@@ -113,6 +115,7 @@ help:
 	@echo "make clean           remove build/"
 	@echo "variables: SMP=$(SMP) MEM=$(MEM) FIRMWARE=$(FIRMWARE) (bios, uefi) KTEST=<glob>"
 	@echo "  (test, run, debug) CMDLINE= QEMU_EXTRA= TIMEOUT=$(TIMEOUT) SOAK=$(SOAK) V=1"
+	@echo "  GDB=$(GDB) GDBPORT=$(GDBPORT) GDB_PROG=$(GDB_PROG) (make debug)"
 	@echo "  SANITIZE= (1: the test kernel) DEBUG= (1: the -Og kernel) CC= CROSS_COMPILE= QEMU=$(QEMU)"
 
 # ---- compiling ------------------------------------------------------------------------
@@ -282,16 +285,37 @@ run: deps $(ISO)
 	@echo "sublet: booting in QEMU ($(FIRMWARE), $(MEM), $(SMP) CPU). Quit with Ctrl-A X."
 	$(LAUNCH)
 
+# make debug: QEMU halted with a gdb stub on GDBPORT, and GDB on this terminal, connected,
+# with the helpers loaded (build/gdbinit); the serial console goes to SERIAL_LOG. GDB=0
+# starts only QEMU, its console on this terminal, for an IDE or GDB in another terminal.
+GDB ?= 1
+GDBPORT ?= 1234
+GDB_PROG ?= gdb
+SERIAL_LOG := $(BUILD)/serial.log
 debug: deps $(ISO) build/gdbinit
-	@echo "sublet: QEMU is halted with a GDB stub on :1234 (the -Og kernel, $(KERNEL))."
-	@echo "        In another terminal: gdb -x build/gdbinit   (then: hbreak kmain, continue)"
-	$(LAUNCH) --gdb
+ifeq ($(GDB),0)
+	@echo "sublet: QEMU is halted with a gdb stub on localhost:$(GDBPORT) ($(KERNEL))."
+	@echo "  In another terminal, in $(CURDIR):  $(GDB_PROG) -x build/gdbinit"
+	@echo "  or in any GDB or IDE:  set architecture i386:x86-64"
+	@echo "                         file $(abspath $(KERNEL))"
+	@echo "                         target remote localhost:$(GDBPORT)"
+	@echo "  then: hbreak kmain, continue. The console is below; quit QEMU with Ctrl-A X."
+	$(LAUNCH) --gdb --gdb-port $(GDBPORT)
+else
+	@echo "sublet: QEMU halted with a gdb stub on localhost:$(GDBPORT) ($(KERNEL)); GDB follows."
+	@echo "  The serial console goes to $(SERIAL_LOG): tail -f it in another terminal."
+	@echo "  Quitting GDB ends QEMU."
+	$(LAUNCH) --gdb-port $(GDBPORT) --serial-log $(SERIAL_LOG) \
+		--gdb-client "$(GDB_PROG) -q -x build/gdbinit"
+endif
 
 # GDB's set-up stays at one path whatever the flavour, naming the kernel of the flavour
-# being built (for `make debug`, build/debug/sublet.elf).
+# last built by `make` or `make debug` (for `make debug`, build/debug/sublet.elf) and the
+# stub's port.
+all: build/gdbinit
 build/gdbinit: tools/gdbinit FORCE
 	@mkdir -p build
-	@sed 's|@KERNEL@|$(abspath $(KERNEL))|' $< > $@
+	@sed -e 's|@KERNEL@|$(abspath $(KERNEL))|g' -e 's|@GDBPORT@|$(GDBPORT)|g' $< > $@
 
 # ---- tests ----------------------------------------------------------------------------
 
@@ -326,6 +350,17 @@ all: $(KERNEL)-gdb.py
 $(KERNEL)-gdb.py: tools/gdb/sublet.py
 	@echo "  GEN     $@"
 	@echo 'gdb.execute("source $(abspath tools/gdb/sublet.py)")' > $@
+
+# GDB's `bt` through the assembly's CFI (switch_to, ret_from_fork, the trap and syscall
+# entries), in the debug and the release flavour, each built by a nested make: GDB in batch
+# mode against QEMU checks that every backtrace is whole and ends at a task's first frame
+# (tools/gdb_bt_test.py). `make test-gdb` may call it.
+.PHONY: test-gdb-bt gdb-bt-flavour
+test-gdb-bt: deps
+	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 gdb-bt-flavour
+	$(Q)$(MAKE) --no-print-directory DEBUG=0 SANITIZE=0 gdb-bt-flavour
+gdb-bt-flavour: $(ISO)
+	$(PYTHON) tools/gdb_bt_test.py --elf $(KERNEL) --iso $(ISO)
 
 # The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
 soak:

@@ -4,13 +4,19 @@
  * void start64(void) with ESI = physical address of the multiboot2 information.
  * Also holds the boot page tables and the boot stack (the boot CPU's first kernel
  * stack, which becomes the idle task's stack).
+ *
+ * Its CFI (in .debug_frame) says start64 has no caller, so GDB's `bt` in the boot
+ * CPU's first task ends cleanly here.
  */
 #include "arch/x86_64/x86.h"
 #include "boot/boot.h"
 
+	.cfi_sections .debug_frame
 	.text
 	.globl start64
 start64:
+	.cfi_startproc
+	.cfi_undefined %rip			/* jumped to from 32-bit code: no caller */
 	movw	$KERNEL_DS, %ax			/* flat data segments */
 	movw	%ax, %ds
 	movw	%ax, %es
@@ -31,6 +37,7 @@ start64:
 1:	cli					/* kmain never returns */
 	hlt
 	jmp	1b
+	.cfi_endproc
 
 	.section .bss.boot, "aw", @nobits
 	.balign PAGE_SIZE

@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -431,6 +432,44 @@ class PlumbingTest(unittest.TestCase):
         self.assertEqual(lines[1:], ["Kernel panic - not syncing: boom", "backtrace"])
         self.assertGreater(end.seconds, 0.5)  # the death listing alone did not stop it
         self.assertLess(end.seconds, 5)
+
+    def test_gdb_client_owns_the_terminal_and_qemu_ends_with_it(self):
+        """make debug: QEMU (a fake that would run for a minute, writing its pid) runs in
+        the background while the client runs; the client's status is returned and QEMU
+        is gone once it ends."""
+        with tempfile.TemporaryDirectory() as tmp:
+            pidfile = os.path.join(tmp, "qemu.pid")
+            qemu = [sys.executable, "-c", "import os, sys, time\n"
+                    f"open({pidfile!r}, 'w').write(str(os.getpid()))\n" "time.sleep(60)"]
+            client = [sys.executable, "-c", "import os, sys, time\n"
+                      f"while not os.path.exists({pidfile!r}): time.sleep(0.05)\n"
+                      "sys.exit(7)"]
+            start = time.monotonic()
+            self.assertEqual(ql.run_with_gdb(qemu, client), 7)
+            self.assertLess(time.monotonic() - start, 10)
+            pid = int(open(pidfile).read())
+            with self.assertRaises(ProcessLookupError):
+                os.kill(pid, 0)
+
+    def test_gdb_stub_port_and_serial_log(self):
+        """--gdb-client puts the stub on --gdb-port and the console in --serial-log."""
+        seen = {}
+
+        def fake_run_with_gdb(qemu_cmd, gdb_cmd):
+            seen["qemu"], seen["gdb"] = qemu_cmd, gdb_cmd
+            return 0
+
+        saved = ql.run_with_gdb
+        ql.run_with_gdb = fake_run_with_gdb
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                ql.main(["--iso", "x.iso", "--gdb-port", "4321", "--serial-log", "s.log",
+                         "--gdb-client", "gdb -q -x build/gdbinit"])
+        finally:
+            ql.run_with_gdb = saved
+        self.assertIn("-gdb tcp::4321 -S", " ".join(seen["qemu"]))
+        self.assertIn("-serial file:s.log", " ".join(seen["qemu"]))
+        self.assertEqual(seen["gdb"], ["gdb", "-q", "-x", "build/gdbinit"])
 
 
 if __name__ == "__main__":

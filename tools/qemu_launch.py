@@ -15,8 +15,10 @@ and `make debug` all boot through this module, so they agree on:
   appends (arch/x86_64/fw_cfg.c); so one ISO serves every boot;
 - what QEMU's exit status means.
 
-Run as a script it boots an ISO on this terminal (make run, make debug). Standard library
-only. See docs/testing.md.
+Run as a script it boots an ISO on this terminal (make run, make debug): with --gdb
+halted with a gdb stub; with --gdb-client too, QEMU runs in the background (its serial
+console going to --serial-log) while the given GDB command has this terminal, and QEMU
+ends with GDB. Standard library only. See docs/testing.md.
 """
 
 import argparse
@@ -25,6 +27,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -271,6 +274,33 @@ def add_machine_args(parser):
                              "glob (default: build/user/*.elf, if built; '' for none)")
 
 
+def run_with_gdb(qemu_cmd, gdb_cmd):
+    """QEMU in the background, GDB on this terminal; QEMU ends when GDB does. QEMU gets a
+    session of its own and we ignore SIGINT, so that Ctrl-C reaches GDB alone (which then
+    interrupts the kernel) instead of killing QEMU or us."""
+    try:
+        vm = subprocess.Popen(qemu_cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+    except OSError as err:
+        print(f"qemu_launch: cannot run {qemu_cmd[0]}: {err}", file=sys.stderr)
+        return 2
+    try:
+        client = subprocess.Popen(gdb_cmd)
+    except OSError as err:
+        vm.kill()
+        vm.wait()
+        print(f"qemu_launch: cannot run {gdb_cmd[0]}: {err}", file=sys.stderr)
+        return 2
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        client.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if vm.poll() is None:
+            vm.terminate()
+        vm.wait()
+    return client.returncode
+
+
 def main(argv=None):
     """make run / make debug: boot an ISO with the console on this terminal."""
     parser = argparse.ArgumentParser(description="Boot a sublet ISO on this terminal.")
@@ -279,19 +309,31 @@ def main(argv=None):
     parser.add_argument("--mem", default="256M")
     parser.add_argument("--smp", type=int, default=1)
     parser.add_argument("--cmdline", default="", help="passed in fw_cfg, after GRUB's line")
-    parser.add_argument("--gdb", action="store_true", help="halt with a GDB stub on :1234")
+    parser.add_argument("--gdb", action="store_true", help="halt with a GDB stub")
+    parser.add_argument("--gdb-port", type=int, default=1234, help="the stub's TCP port")
+    parser.add_argument("--gdb-client", metavar="COMMAND", help="run this GDB command on "
+                        "this terminal, QEMU in the background; implies --gdb")
+    parser.add_argument("--serial-log", default=None, help="with --gdb-client: the file "
+                        "the serial console goes to")
     parser.add_argument("--qemu-extra", default="", help="more QEMU arguments (shell words)")
     args = parser.parse_args(argv)
+    gdb = args.gdb or bool(args.gdb_client)
+    console = TERMINAL_ARGS
+    if args.gdb_client:
+        log = args.serial_log or os.path.join(os.path.dirname(args.iso), "serial.log")
+        console = ("-display", "none", "-monitor", "none", "-serial", f"file:{log}")
     try:
         nvram = os.path.join(os.path.dirname(args.iso), "ovmf-vars.fd")
+        stub = ["-gdb", f"tcp::{args.gdb_port}", "-S"] if gdb else []
         cmd = qemu_command(args.iso, args.mem, args.smp, cmdline=args.cmdline,
                            firmware=firmware_args(args.firmware, nvram),
-                           extra=shlex.split(args.qemu_extra) + (["-s", "-S"] if args.gdb else []),
-                           console=TERMINAL_ARGS)
+                           extra=shlex.split(args.qemu_extra) + stub, console=console)
     except LaunchError as err:
         print(f"qemu_launch: {err}", file=sys.stderr)
         return 2
     print(shlex.join(cmd), flush=True)
+    if args.gdb_client:
+        return run_with_gdb(cmd, shlex.split(args.gdb_client))
     try:
         status = subprocess.call(cmd)
     except OSError as err:

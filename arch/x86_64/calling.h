@@ -12,40 +12,57 @@
 
 #ifdef __ASSEMBLER__
 
+/*
+ * A push or pop that also tells the debugger (CFI, kept in .debug_frame) how the stack
+ * moved and where the register's caller value now lies, so GDB's `bt` can unwind
+ * through assembly. Only for code between .cfi_startproc and .cfi_endproc.
+ */
+.macro PUSH_CFI reg
+	pushq	\reg
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset \reg, 0
+.endm
+
+.macro POP_CFI reg
+	popq	\reg
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore \reg
+.endm
+
 .macro PUSH_REGS
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_CFI	%rax
+	PUSH_CFI	%rbx
+	PUSH_CFI	%rcx
+	PUSH_CFI	%rdx
+	PUSH_CFI	%rsi
+	PUSH_CFI	%rdi
+	PUSH_CFI	%rbp
+	PUSH_CFI	%r8
+	PUSH_CFI	%r9
+	PUSH_CFI	%r10
+	PUSH_CFI	%r11
+	PUSH_CFI	%r12
+	PUSH_CFI	%r13
+	PUSH_CFI	%r14
+	PUSH_CFI	%r15
 .endm
 
 .macro POP_REGS
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	POP_CFI		%r15
+	POP_CFI		%r14
+	POP_CFI		%r13
+	POP_CFI		%r12
+	POP_CFI		%r11
+	POP_CFI		%r10
+	POP_CFI		%r9
+	POP_CFI		%r8
+	POP_CFI		%rbp
+	POP_CFI		%rdi
+	POP_CFI		%rsi
+	POP_CFI		%rdx
+	POP_CFI		%rcx
+	POP_CFI		%rbx
+	POP_CFI		%rax
 .endm
 
 /*

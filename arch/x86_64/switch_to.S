@@ -15,8 +15,16 @@
  * It returns prev, read from rdi *before* the stack changed: on the new stack, the
  * caller's own `prev` variable names whatever task next switched away from long ago,
  * so finish_task_switch must use this return value (Linux's "last").
+ *
+ * Both carry CFI (in .debug_frame) so GDB's `bt` is right at every instruction: inside
+ * switch_to the frame is the inactive_task_frame being built or taken apart (after the
+ * rsp load, next's: `bt` then shows where next will return to), and ret_from_fork is
+ * the outermost frame of every task it starts.
  */
+#include "arch/x86_64/calling.h"
 #include "generated/asm-offsets.h"
+
+	.cfi_sections .debug_frame
 
 /*
  * The pushes below must build struct inactive_task_frame exactly: each one lands a
@@ -34,28 +42,31 @@
 	.text
 	.globl switch_to
 switch_to:
-	pushq	%rbp			/* save prev's callee-saved registers... */
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	.cfi_startproc
+	PUSH_CFI %rbp			/* save prev's callee-saved registers... */
+	PUSH_CFI %rbx
+	PUSH_CFI %r12
+	PUSH_CFI %r13
+	PUSH_CFI %r14
+	PUSH_CFI %r15
 	movq	%rsp, TASK_THREAD_SP(%rdi)	/* ...and its stack pointer */
 
-	movq	TASK_THREAD_SP(%rsi), %rsp	/* from here on we run on next's stack */
+	movq	TASK_THREAD_SP(%rsi), %rsp	/* from here on we run on next's stack, */
+					/* whose frame has the same shape: the CFI holds */
 	movq	%rsi, %gs:CPU_CURRENT_TASK	/* current = next */
 	movq	TASK_STACK_TOP(%rsi), %rax	/* interrupts from ring 3 land on next's stack */
 	movq	%rax, %gs:CPU_KERNEL_STACK_TOP
 	movq	%rax, cpu_tss+TSS_RSP0(%rip)
 
-	popq	%r15			/* next's callee-saved registers */
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	POP_CFI	%r15			/* next's callee-saved registers */
+	POP_CFI	%r14
+	POP_CFI	%r13
+	POP_CFI	%r12
+	POP_CFI	%rbx
+	POP_CFI	%rbp
 	movq	%rdi, %rax		/* return prev */
 	ret
+	.cfi_endproc
 
 /*
  * ret_from_fork - where a new task's first switch_to returns to (task_prepare_first_switch
@@ -63,7 +74,23 @@ switch_to:
  * from; rbx = the function to run and r12 its argument, or rbx = 0 for a forked process:
  * then rsp already points at its trap frame (a copy of its parent's, struct fork_frame's
  * regs) and it leaves for user space at once.
+ *
+ * Nothing called ret_from_fork, so its return address is undefined: that tells GDB this
+ * is the first frame of the task, and `bt` ends here.
+ *
+ * GDB looks up the code a return address belongs to one byte before it (normally the
+ * call's last byte). A new task's frame "returns" to ret_from_fork's first byte, so the
+ * byte before must lie in ret_from_fork's CFI, not in switch_to's `ret`, or `bt` in
+ * switch_to on a new task's stack unwinds through garbage: that byte is this int3 (never
+ * executed), named for what `bt` shows there.
  */
+	.type	switch_to, @function
+	.size	switch_to, . - switch_to
+
+	.cfi_startproc
+	.cfi_undefined %rip
+new_task_first_frame:
+	int3
 	.globl ret_from_fork
 ret_from_fork:
 	movq	%rax, %rdi
@@ -73,3 +100,4 @@ ret_from_fork:
 	movq	%r12, %rdi
 	call	*%rbx			/* task_entry(task): never returns */
 	ud2
+	.cfi_endproc

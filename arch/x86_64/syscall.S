@@ -14,17 +14,25 @@
  * loaded: a classic hole. syscall_can_sysret() (C) only allows SYSRET when the frame is
  * exactly what SYSRET restores and RIP is a user address; otherwise we return through
  * IRETQ (trap_return in entry.S), which checks everything.
+ *
+ * CFI (in .debug_frame) marks each entry from user mode as the first frame of the
+ * kernel's side (its return address undefined), so GDB's `bt` ends there cleanly.
  */
 #include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/uapi/errno.h"
 #include "generated/asm-offsets.h"
 
+	.cfi_sections .debug_frame
+
 #define SYSCALL_VECTOR_MARK 0x80 /* struct trap_frame.vector of a syscall frame */
 
 	.text
 	.globl entry_SYSCALL_64
 entry_SYSCALL_64:
+	.cfi_startproc simple
+	.cfi_undefined %rip			/* the user's rip is in rcx */
+	.cfi_def_cfa %rsp, 0
 	swapgs					/* GS = this CPU's cpu_state */
 	movq	%rsp, %gs:CPU_SYSCALL_SCRATCH_RSP	/* park the user stack pointer */
 	movq	%gs:CPU_KERNEL_STACK_TOP, %rsp	/* this task's kernel stack */
@@ -36,6 +44,7 @@ entry_SYSCALL_64:
 	pushq	%rcx				/* rip    /                          */
 	pushq	$0				/* error_code */
 	pushq	$SYSCALL_VECTOR_MARK		/* vector */
+	.cfi_adjust_cfa_offset TF_SIZE - TF_VECTOR
 	PUSH_REGS				/* the general registers, in trap_frame order */
 	xorl	%ebp, %ebp			/* the backtrace chain ends here */
 
@@ -50,6 +59,7 @@ entry_SYSCALL_64:
 	movq	TF_AFTER_REGS(TF_RSP)(%rsp), %rsp	/* the user stack */
 	swapgs					/* GS = the user's again */
 	sysretq
+	.cfi_endproc
 
 /*
  * entry_SYSCALL_compat_ignore - where SYSCALL from 32-bit compatibility mode lands
@@ -67,8 +77,11 @@ entry_SYSCALL_64:
  */
 	.globl entry_SYSCALL_compat_ignore
 entry_SYSCALL_compat_ignore:
+	.cfi_startproc
+	.cfi_undefined %rip
 	movl	$-ENOSYS, %eax			/* the result: no such system call */
 	sysretl					/* to ECX, in 32-bit mode, RFLAGS = R11 */
+	.cfi_endproc
 
 /*
  * void return_to_user(struct trap_frame *tf) - leave the kernel through tf, which must
@@ -76,5 +89,8 @@ entry_SYSCALL_compat_ignore:
  */
 	.globl return_to_user
 return_to_user:
+	.cfi_startproc
+	.cfi_undefined %rip			/* the stack it came from is abandoned */
 	movq	%rdi, %rsp
 	jmp	trap_return
+	.cfi_endproc
