@@ -319,22 +319,27 @@ build/gdbinit: tools/gdbinit FORCE
 
 # ---- tests ----------------------------------------------------------------------------
 
+# A whole run (no KTEST, BIOS firmware, the default CPU) also checks GDB (test-gdb) first,
+# so that the runner's "N passed, N failed, N skipped" stays the last line; variants
+# (UEFI, another -cpu) leave it out, since GDB's view of the kernel does not depend on them.
+RUN_TEST_GDB := $(if $(KTEST)$(QEMU_EXTRA)$(filter-out bios,$(FIRMWARE)),,1)
 test: deps $(KERNEL) $(USER_ELFS)
 	@$(PYTHON) tools/ktest_runner_test.py -q 2>$(BUILD)/runner-selftest.log || \
 		{ cat $(BUILD)/runner-selftest.log; echo "test runner self-test failed"; exit 1; }
+	$(if $(RUN_TEST_GDB),$(Q)$(MAKE) --no-print-directory test-gdb)
 	$(PYTHON) tools/ktest_runner.py --elf $(KERNEL) --log build/test.log \
 		--firmware $(FIRMWARE) --mem $(MEM) --smp $(SMP) --timeout $(TIMEOUT) \
 		--modules '$(USER_ELFS)' \
 		$(if $(KTEST),--ktest '$(KTEST)') \
 		$(if $(QEMU_EXTRA),--qemu-extra '$(QEMU_EXTRA)') \
 		$(if $(CMDLINE),--cmdline-extra '$(CMDLINE)')
-	$(if $(KTEST),,$(Q)$(MAKE) --no-print-directory test-gdb)
 
 # The GDB helpers (tools/gdb/, docs/gdb.md) against the debug kernel: GDB in batch mode
 # drives a scenario's switches and checks every helper against the kernel's own state
 # (tools/gdb_test.py, tools/gdb/selftest.py), then replays docs/gdb.md's sessions. The
 # debug flavour is built by a nested make, whatever flavour the rest of this make builds.
-# A whole `make test` (no KTEST) runs it after the self-tests: about 15 s.
+# Then the backtraces through the assembly (test-gdb-bt, below). A whole `make test` runs
+# both before the self-tests: about 25 s.
 .PHONY: test-gdb
 test-gdb: deps
 	@$(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \
@@ -343,6 +348,7 @@ test-gdb: deps
 	$(PYTHON) tools/gdb_test.py --elf build/debug/sublet.elf --log build/test-gdb.log \
 		--mem $(MEM) --modules '$(USER_ELFS)' --docs docs/gdb.md \
 		$(if $(filter 1,$(WRITE_DOCS)),--write-docs)
+	$(Q)$(MAKE) --no-print-directory test-gdb-bt
 
 # GDB loads the helpers from a file beside the kernel it is given (tools/gdbinit sources
 # it; GDB's auto-load does too where its safe-path allows).
@@ -354,7 +360,7 @@ $(KERNEL)-gdb.py: tools/gdb/sublet.py
 # GDB's `bt` through the assembly's CFI (switch_to, ret_from_fork, the trap and syscall
 # entries), in the debug and the release flavour, each built by a nested make: GDB in batch
 # mode against QEMU checks that every backtrace is whole and ends at a task's first frame
-# (tools/gdb_bt_test.py). `make test-gdb` may call it.
+# (tools/gdb_bt_test.py). `make test-gdb` ends with it.
 .PHONY: test-gdb-bt gdb-bt-flavour
 test-gdb-bt: deps
 	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 gdb-bt-flavour
