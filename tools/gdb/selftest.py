@@ -269,6 +269,45 @@ def check_trace_and_switches(at_switch):
           f"sl-trace 4 shows the last four records, wrapped: {out!r}")
 
 
+def check_step_switch():
+    """At context_switch: sl-step-switch stops in next, with next current."""
+    frame = gdb.selected_frame()
+    prev, nxt = frame.read_var("prev").dereference(), frame.read_var("next").dereference()
+    name = f"{comm(prev)} -> {comm(nxt)}"
+    say(f"WAITING: sl-step-switch to {comm(nxt)}'s side of {name}")
+    out = run("sl-step-switch")
+    check(ptr(current_task().address) == ptr(nxt.address),
+          f"sl-step-switch {name}: $current() is next")
+    where, _, _ = here()
+    check(where in ("finish_task_switch", "schedule_tail"),
+          f"sl-step-switch {name}: stops in finish_task_switch or schedule_tail, not {where}")
+    check(f"now in {int(nxt['pid'])} {comm(nxt)} ({where})" in out and
+          "current is next: yes" in out, f"sl-step-switch says where it is: {out!r}")
+
+
+def check_user_symbols():
+    """sl-user-symbols, then run until init is exec'd: init's main resolves to
+    user/init.c, and a hardware breakpoint there stops in user source."""
+    run("sl-user-symbols")
+    watch = gdb.Breakpoint("exec_prepared_mm", temporary=True, internal=True)
+    cont("exec_prepared_mm (kernel_init execs init)")
+    program = gdb.selected_frame().read_var("name").string()
+    check(program == "init", f"the first exec is init, not {program}")
+    symbol = gdb.lookup_global_symbol("main")
+    check(symbol is not None and symbol.symtab.filename.endswith("user/init.c"),
+          f"sl-user-symbols: main is init's, in user/init.c")
+    out = run("info symbol main")
+    check("init.elf" in out, f"info symbol main names init.elf: {out!r}")
+    out = run("list main")
+    check("main(int argc" in out, f"list main shows user/init.c: {out!r}")
+    run("hbreak main")
+    cont("init's main in ring 3")
+    name, filename, _ = here()
+    check(name == "main" and filename.endswith("user/init.c"),
+          f"stopped in init's main with its source: {name} {filename}")
+    run("delete")
+
+
 def all_seen(seen):
     """Every case, one from an exited task, and a zombie mm: `seen` holds (case, exited)
     pairs and "zombie"."""
@@ -284,7 +323,7 @@ def main():
     run("delete")
     switch_to_line = source_line("context_switch", "switch_to(prev, next)")
     stepped, seen = set(), set()
-    helpers_done = False
+    helpers_done = step_switch_done = False
     at_switch = gdb.Breakpoint("context_switch", internal=True)
     for _ in range(MAX_SWITCHES):
         cont("context_switch")
@@ -296,6 +335,10 @@ def main():
             say(f"stepped {CASE_NAMES[kind]}{' (exited)' if exited else ''}: "
                 f"{len(visited)} lines")
             continue
+        if helpers_done and not step_switch_done:
+            check_step_switch()
+            step_switch_done = True
+            continue
         check_switch(seen)
         if not helpers_done and ptr(current_task()["mm"]):
             check_helpers()
@@ -304,7 +347,9 @@ def main():
         if all_seen(seen) and helpers_done:
             break
     check(all_seen(seen), f"every case, one from an exited task, a zombie mm seen: {seen}")
+    check(step_switch_done, "sl-step-switch was checked")
     at_switch.delete()
+    check_user_symbols()
 
 
 try:

@@ -6,6 +6,7 @@
 # context switch can be followed without knowing where each field lives:
 #
 #   sl-ps  sl-mm [MM]  sl-cr3  sl-pt ADDR  sl-case  sl-switches [N]  sl-trace [N]
+#   sl-step-switch  sl-user-symbols [off]
 #   $current()  $task(PID)  $mm(PID)
 #
 # Every per-CPU read goes through cpus(): today sublet runs on the boot CPU only
@@ -13,6 +14,8 @@
 # follow. `help sl-ps` etc. say what each prints. make test-gdb (tools/gdb_test.py)
 # runs every command against a live kernel and checks its output against the kernel's
 # own state; docs/gdb.md is a guided session.
+
+import os
 
 import gdb
 
@@ -517,6 +520,125 @@ index, prev -> next, the case, CR3 before -> after (hex), the lazy mm's mm_count
                           f"{int(rec['lazy_count_after'])}{flight}\n")
 
 
+class SwitchFollower(gdb.Breakpoint):
+    """A silent breakpoint that stops only once `task` is current: next's side of a
+    switch, found from the frame before switch_to runs."""
+
+    def __init__(self, spec, task):
+        super().__init__(spec, internal=True)
+        self.target = task
+
+    def stop(self):
+        return ptr(current_task().address) == self.target
+
+
+class SlStepSwitch(gdb.Command):
+    """sl-step-switch: follow the switch from context_switch to next's side of switch_to.
+
+Stopped in context_switch (before switch_to): reads next from the frame, lets the kernel
+run across switch_to and stops where next continues: in finish_task_switch if next was
+switched out before, in schedule_tail (from ret_from_fork) if it is a new task. A
+`next` over switch_to would return in prev, much later; this stops in next, at once.
+Says which task it is now in and that current is next."""
+
+    def __init__(self):
+        super().__init__("sl-step-switch", gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        function = gdb.selected_frame().function()
+        if function is None or function.name != "context_switch":
+            raise gdb.GdbError("sl-step-switch: stop in context_switch first")
+        prev, nxt = frame_var("prev").dereference(), frame_var("next").dereference()
+        target = ptr(nxt.address)
+        followers = [SwitchFollower(spec, target)
+                     for spec in ("schedule_tail", "finish_task_switch")]
+        try:
+            gdb.execute("continue")
+        finally:
+            for follower in followers:
+                follower.delete()
+        cur = current_task()
+        where = gdb.selected_frame().function()
+        gdb.write(f"now in {int(cur['pid'])} {comm(cur)} ({where.name if where else '?'}), "
+                  f"switched from {int(prev['pid'])} {comm(prev)}: current is next: "
+                  f"{'yes' if ptr(cur.address) == target else 'NO'}\n")
+
+
+def user_elf(name):
+    """build/user/NAME.elf, found beside the kernel ELF (build/ or build/debug/) or from
+    the source tree GDB read kernel/exec.c from; None if there is none."""
+    places = []
+    kernel = gdb.current_progspace().filename
+    if kernel:
+        places += [os.path.join(os.path.dirname(kernel), "user"),
+                   os.path.join(os.path.dirname(kernel), os.pardir, "user")]
+    symbol = gdb.lookup_global_symbol("exec_prepared_mm")
+    if symbol is not None and symbol.symtab is not None:
+        tree = os.path.dirname(os.path.dirname(symbol.symtab.fullname()))
+        places.append(os.path.join(tree, "build", "user"))
+    for place in places:
+        path = os.path.normpath(os.path.join(place, f"{name}.elf"))
+        if os.path.exists(path):
+            return path
+    return None
+
+
+class UserSymbolLoader(gdb.Breakpoint):
+    """A silent breakpoint on exec_prepared_mm, where the new program's name is known:
+    its symbols replace the previous program's (all are linked at 0x400000)."""
+
+    def __init__(self):
+        super().__init__("exec_prepared_mm", internal=True)
+        self.silent = True
+        self.loaded = None
+
+    def stop(self):
+        name = gdb.selected_frame().read_var("name").string()
+        path = user_elf(name)
+        if path is None:
+            gdb.write(f"sl-user-symbols: no ELF for {name}\n")
+            return False
+        confirm = gdb.parameter("confirm")
+        gdb.execute("set confirm off", to_string=True)
+        try:
+            if self.loaded:
+                gdb.execute(f"remove-symbol-file {self.loaded}", to_string=True)
+            gdb.execute(f"add-symbol-file {path}", to_string=True)
+        finally:
+            gdb.execute(f"set confirm {'on' if confirm else 'off'}", to_string=True)
+        self.loaded = path
+        gdb.write(f"sl-user-symbols: {name}: symbols from {path}\n")
+        return False
+
+
+user_symbol_loader = None
+
+
+class SlUserSymbols(gdb.Command):
+    """sl-user-symbols: load each user program's symbols when the kernel execs it.
+
+Sets a silent breakpoint on exec_prepared_mm (kernel/exec.c), where the program's name is
+known, that runs `add-symbol-file build/user/NAME.elf` (no offset: user/user.ld links
+every program at 0x400000), as Linux's lx-symbols does for modules. The previous
+program's symbols are removed first, so GDB knows the last program exec'd. Then `hbreak
+main` (hardware: the address is mapped only in that program's page tables), or a `step`
+from a system call back to ring 3, shows user source. `sl-user-symbols off` stops it."""
+
+    def __init__(self):
+        super().__init__("sl-user-symbols", gdb.COMMAND_FILES)
+
+    def invoke(self, arg, from_tty):
+        global user_symbol_loader
+        if user_symbol_loader is not None:
+            user_symbol_loader.delete()
+            user_symbol_loader = None
+        if arg.strip() == "off":
+            gdb.write("sl-user-symbols: off\n")
+            return
+        user_symbol_loader = UserSymbolLoader()
+        gdb.write("sl-user-symbols: each exec loads build/user/NAME.elf's symbols\n")
+
+
 # ---- convenience functions ----------------------------------------------------------------
 
 class Current(gdb.Function):
@@ -549,7 +671,8 @@ class Mm(gdb.Function):
         return find_task(int(pid))["mm"]
 
 
-for command in (SlPs, SlMm, SlCr3, SlPt, SlCase, SlSwitches, SlTrace, Current, Task, Mm):
+for command in (SlPs, SlMm, SlCr3, SlPt, SlCase, SlSwitches, SlTrace, SlStepSwitch,
+                SlUserSymbols, Current, Task, Mm):
     command()
 # Stepping through a switch need not enter the switch trace's inline hooks.
 gdb.execute("skip file sched/switch_trace.h", to_string=True)
