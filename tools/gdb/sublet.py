@@ -607,7 +607,7 @@ class UserSymbolLoader(gdb.Breakpoint):
         finally:
             gdb.execute(f"set confirm {'on' if confirm else 'off'}", to_string=True)
         self.loaded = path
-        gdb.write(f"sl-user-symbols: {name}: symbols from {path}\n")
+        gdb.write(f"sl-user-symbols: {name}: symbols from {os.path.relpath(path)}\n")
         return False
 
 
