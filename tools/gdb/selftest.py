@@ -269,8 +269,9 @@ def check_trace_and_switches(at_switch):
           f"sl-trace 4 shows the last four records, wrapped: {out!r}")
 
 
-def check_step_switch():
-    """At context_switch: sl-step-switch stops in next, with next current."""
+def check_step_switch(new_task=False):
+    """At context_switch: sl-step-switch stops in next, with next current; for a task
+    that never ran, in schedule_tail (from ret_from_fork)."""
     frame = gdb.selected_frame()
     prev, nxt = frame.read_var("prev").dereference(), frame.read_var("next").dereference()
     name = f"{comm(prev)} -> {comm(nxt)}"
@@ -281,6 +282,8 @@ def check_step_switch():
     where, _, _ = here()
     check(where in ("finish_task_switch", "schedule_tail"),
           f"sl-step-switch {name}: stops in finish_task_switch or schedule_tail, not {where}")
+    check((where == "schedule_tail") == new_task,
+          f"sl-step-switch {name}: schedule_tail exactly for a new task ({where})")
     check(f"now in {int(nxt['pid'])} {comm(nxt)} ({where})" in out and
           "current is next: yes" in out, f"sl-step-switch says where it is: {out!r}")
 
@@ -305,6 +308,11 @@ def check_user_symbols():
     name, filename, _ = here()
     check(name == "main" and filename.endswith("user/init.c"),
           f"stopped in init's main with its source: {name} {filename}")
+    run("delete")
+    newest = max(int(task["pid"]) for task in tasks())
+    gdb.Breakpoint("context_switch", internal=True).condition = f"next->pid > {newest}"
+    cont("context_switch to a task that never ran (init forks to run hello)")
+    check_step_switch(new_task=True)
     run("delete")
 
 

@@ -621,8 +621,8 @@ Sets a silent breakpoint on exec_prepared_mm (kernel/exec.c), where the program'
 known, that runs `add-symbol-file build/user/NAME.elf` (no offset: user/user.ld links
 every program at 0x400000), as Linux's lx-symbols does for modules. The previous
 program's symbols are removed first, so GDB knows the last program exec'd. Then `hbreak
-main` (hardware: the address is mapped only in that program's page tables), or a `step`
-from a system call back to ring 3, shows user source. `sl-user-symbols off` stops it."""
+main` (hardware: the address is mapped only in that program's page tables) stops in
+user source. `sl-user-symbols off` stops it."""
 
     def __init__(self):
         super().__init__("sl-user-symbols", gdb.COMMAND_FILES)
