@@ -309,10 +309,36 @@ def check_user_symbols():
     check(name == "main" and filename.endswith("user/init.c"),
           f"stopped in init's main with its source: {name} {filename}")
     run("delete")
+    check_syscall_round_trip()
     newest = max(int(task["pid"]) for task in tasks())
     gdb.Breakpoint("context_switch", internal=True).condition = f"next->pid > {newest}"
     cont("context_switch to a task that never ran (init forks to run hello)")
     check_step_switch(new_task=True)
+    run("delete")
+
+
+def check_syscall_round_trip():
+    """With init's symbols: from user write() across `syscall` into the kernel's entry
+    (its source) and back to the user instruction after it (user source again)."""
+    run("hbreak write")
+    cont("init's first write() (its greeting)")
+    run("delete")
+    for _ in range(16):
+        if "syscall" in run("x/i $pc"):
+            break
+        run("stepi")
+    else:
+        raise Failed("no syscall instruction in write()")
+    run("stepi")
+    _, filename, _ = here()
+    name = gdb.selected_frame().name()  # an assembly routine: a minimal symbol only
+    check(name == "entry_SYSCALL_64" and filename.endswith("arch/x86_64/syscall.S"),
+          f"stepi over syscall lands in entry_SYSCALL_64 with source: {name} {filename}")
+    run("hbreak *$rcx")
+    cont("the return from write()'s system call to ring 3")
+    name, filename, _ = here()
+    check(name == "write" and filename.endswith("user/lib/syscall.c"),
+          f"back in user write() with its source: {name} {filename}")
     run("delete")
 
 
