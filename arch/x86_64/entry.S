@@ -41,6 +41,14 @@
 #define RIP_ABOVE_VECTOR (TF_RIP-TF_VECTOR)
 #define RIP_ABOVE_ERROR_CODE (TF_RIP-TF_ERROR_CODE)
 
+/* The way out of every trap: the registers back, vector and error code dropped, iretq. */
+.macro POP_REGS_AND_IRET
+	POP_REGS
+	addq	$TF_AFTER_REGS(TF_RIP), %rsp	/* drop vector and error code */
+	.cfi_adjust_cfa_offset -TF_AFTER_REGS(TF_RIP)
+	iretq
+.endm
+
 /* DF and AC as the kernel needs them, whatever the interrupted code had. */
 .macro CLEAR_ENTRY_FLAGS
 	cld				/* the C ABI expects DF clear */
@@ -96,10 +104,7 @@ trap_return:				/* also where a new task's first return lands */
 	testb	$3, TF_CS(%rsp)
 	jz	2f
 	swapgs
-2:	POP_REGS
-	addq	$TF_AFTER_REGS(TF_RIP), %rsp	/* drop vector and error code */
-	.cfi_adjust_cfa_offset -TF_AFTER_REGS(TF_RIP)
-	iretq
+2:	POP_REGS_AND_IRET
 	.cfi_endproc
 
 /* void paranoid_common(void): the tail of the IST vectors' stubs (see the top). */
@@ -119,10 +124,7 @@ paranoid_common:
 	testl	%ebx, %ebx
 	jz	2f
 	swapgs
-2:	POP_REGS
-	addq	$TF_AFTER_REGS(TF_RIP), %rsp	/* drop vector and error code */
-	.cfi_adjust_cfa_offset -TF_AFTER_REGS(TF_RIP)
-	iretq
+2:	POP_REGS_AND_IRET
 	.cfi_endproc
 
 /* One stub per vector, each 16-byte aligned; trap_stubs[] holds their addresses. */
