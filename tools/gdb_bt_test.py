@@ -6,7 +6,8 @@ The assembly that starts, switches and enters tasks (arch/x86_64/switch_to.S, en
 syscall.S, boot/entry64.S) carries CFI in .debug_frame so that GDB can unwind through
 it. This boots one ISO halted under QEMU's gdb stub, drives GDB in batch mode through
 the places where a wrong CFI shows (each stepi through switch_to, a new task's first
-frames, timer interrupts, a system call) and checks every backtrace:
+frames, timer interrupts, a trap and an NMI from ring 3, a system call) and checks every
+backtrace:
 
 - no frame GDB cannot name (`??`), no "Backtrace stopped", no unreadable memory;
 - the innermost frames are the expected ones (switch_to called by context_switch, ...);
@@ -67,6 +68,13 @@ def script(elf, port):
     cmds += ["delete", "hbreak trap_dispatch if (((struct trap_frame *)$rdi)->cs & 3) == 3",
              "continue"] + bt("trap-from-user")
     expect["trap-from-user"] = ["trap_dispatch", "trap_from_user"]
+    # An NMI in ring 3 (QEMU's monitor `nmi`, when the faulting instruction runs again):
+    # the paranoid path too must end the backtrace at trap_from_user, not in user frames.
+    cmds += ["set $user_rip = ((struct trap_frame *)$rdi)->rip", "delete",
+             "hbreak *$user_rip", "continue", "monitor nmi", "delete",
+             "hbreak trap_dispatch if ((struct trap_frame *)$rdi)->vector == 2",
+             "continue"] + bt("nmi-from-user")
+    expect["nmi-from-user"] = ["trap_dispatch", "trap_from_user"]
     cmds += ["delete", "hbreak syscall_dispatch", "continue"] + bt("syscall")
     expect["syscall"] = ["syscall_dispatch", "entry_SYSCALL_64"]
     cmds += ["delete", "hbreak timer_interrupt"]

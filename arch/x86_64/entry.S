@@ -21,9 +21,10 @@
  * GDB's `bt` in a handler shows the handler, the trap frame (GDB prints a signal frame as
  * "<signal handler called>") and then the interrupted code, its registers as the trap
  * frame saved them. A trap from ring 3 ends the backtrace at trap_from_user, as a system
- * call ends it at entry_SYSCALL_64: user frames are not the kernel's to describe. (The
- * paranoid path cannot tell the two apart in its CFI: there, from ring 3, GDB goes on
- * into the user's frames.)
+ * call ends it at entry_SYSCALL_64: user frames are not the kernel's to describe. CFI
+ * cannot depend on a run-time test, so the paranoid path sends a trap from ring 3 to
+ * trap_from_user too (ring 3 always runs on the user's GS base: nothing to ask the CPU),
+ * and its own CFI describes only traps from ring 0.
  */
 #include "arch/x86_64/calling.h"
 #include "arch/x86_64/x86.h"
@@ -111,6 +112,8 @@ trap_return:				/* also where a new task's first return lands */
 paranoid_common:
 	TRAP_FRAME_CFI RIP_ABOVE_VECTOR
 	PUSH_REGS
+	testb	$3, TF_CS(%rsp)		/* from user mode: the user's GS for certain, and */
+	jnz	trap_from_user		/* there GDB's bt ends (see the top) */
 	xorl	%ebx, %ebx		/* ebx: did we swapgs? (callee-saved across the call) */
 	movl	$MSR_GS_BASE, %ecx
 	rdmsr				/* edx = the high half of the live GS base */
