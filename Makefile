@@ -102,7 +102,8 @@ help:
 	@echo "                     headless (one ISO, a command line per boot), print"
 	@echo "                     N passed, N failed, N skipped"
 	@echo "make test-gdb        GDB's helpers (tools/gdb/) checked against the -Og kernel, and"
-	@echo "                     docs/gdb.md replayed (WRITE_DOCS=1 rewrites it); in make test"
+	@echo "                     every GDB block of docs/ replayed (WRITE_DOCS=1 rewrites the"
+	@echo "                     gdb.md transcripts); in make test"
 	@echo "make test-gdb-bt     GDB's backtraces through the assembly, both flavours (-Og, -O2)"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
 	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
@@ -336,7 +337,8 @@ test: deps $(KERNEL) $(USER_ELFS)
 
 # The GDB helpers (tools/gdb/, docs/gdb.md) against the debug kernel: GDB in batch mode
 # drives a scenario's switches and checks every helper against the kernel's own state
-# (tools/gdb_test.py, tools/gdb/selftest.py), then replays docs/gdb.md's sessions. The
+# (tools/gdb_test.py, tools/gdb/selftest.py), then replays every GDB block of docs/*.md
+# (one boot per session; a `(gdb)` line outside a replayed block fails the test). The
 # debug flavour is built by a nested make, whatever flavour the rest of this make builds.
 # Then the backtraces through the assembly (test-gdb-bt, below). A whole `make test` runs
 # both before the self-tests: about 25 s.
@@ -346,7 +348,7 @@ test-gdb: deps
 		{ cat build/gdb-test-selftest.log; echo "test-gdb driver self-test failed"; exit 1; }
 	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 all
 	$(PYTHON) tools/gdb_test.py --elf build/debug/sublet.elf --log build/test-gdb.log \
-		--mem $(MEM) --modules '$(USER_ELFS)' --docs docs/gdb.md \
+		--mem $(MEM) --modules '$(USER_ELFS)' --docs docs \
 		$(if $(filter 1,$(WRITE_DOCS)),--write-docs)
 	$(Q)$(MAKE) --no-print-directory test-gdb-bt
 

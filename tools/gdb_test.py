@@ -9,11 +9,15 @@ which does the checks (see there). This script only sets the two programs up, en
 the time limit and reads the verdict: the last "GDB-TEST:" line of GDB's output. On a
 timeout it says what GDB was waiting for (the last "WAITING:" line).
 
-With --docs docs/gdb.md it boots once more and replays the document's ```gdb-session
-blocks: every "(gdb) " line is run in order, and the output, with kernel virtual
-addresses normalised, must be what the document shows under it; --write-docs rewrites
-the transcripts from the replay instead. GDB's output goes to LOG.checks and LOG.docs,
-QEMU's console to the same with .console appended.
+With --docs docs it replays every GDB block of docs/*.md, one boot per session: a
+fenced ```gdb-session block's transcript must be what GDB prints (kernel virtual
+addresses normalised), a ```gdb block's commands must each work (and no `print` may say
+<optimized out>); the first block of a document, and any block that starts a new boot,
+begins with a `make debug CMDLINE=... KTEST=...` line naming the kernel's command line.
+A "(gdb) " line anywhere else in a doc fails the test before anything boots, naming
+file:line, so no GDB command shown in the docs goes unreplayed. --write-docs rewrites
+the gdb-session transcripts from the replay instead. GDB's output goes to LOG.checks
+and LOG.docs-DOC-N, QEMU's console to the same with .console appended.
 
 Standard library only; tools/gdb_test_test.py tests its logic. See docs/gdb.md.
 """
@@ -21,6 +25,7 @@ Standard library only; tools/gdb_test_test.py tests its logic. See docs/gdb.md.
 import argparse
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -35,32 +40,109 @@ VERDICT = "GDB-TEST:"
 WAITING = "WAITING:"
 
 
-DOCS = os.path.join(REPO, "docs", "gdb.md")
-SESSION_FENCE = "```gdb-session"  # a block of docs/gdb.md replayed and checked
+DOCS = os.path.join(REPO, "docs")
+# The fences of the docs' GDB blocks: a gdb-session block's transcript is replayed and
+# must be what GDB prints; a gdb block shows commands only, each replayed and required
+# to work. A "(gdb) " line anywhere else in docs/*.md is an error.
+SESSION_FENCE, COMMANDS_FENCE = "gdb-session", "gdb"
+FENCE = "```"
 PROMPT = "(gdb) "
+# The line that starts a session (a boot): `make debug` with the variables that choose
+# the kernel's command line. The first GDB block of each document starts with one.
+BOOT_LINE = "make debug"
+BOOT_VARIABLES = {"CMDLINE": "{}", "KTEST": "ktest={}"}
 BEGIN, END = "@@@ begin", "@@@ end"
 # Kernel virtual addresses (pointers, text): they move when the code does. Physical
 # addresses (CR3, page-table entries) stay: they are what the session is about.
 KERNEL_ADDRESS = re.compile(r"0x(?:ffff[0-9a-f]{12}|ffffffff[0-9a-f]{8})")
+# What a `print` must never say in a doc: the command does not work as written.
+BAD_PRINT = ("<optimized out>", "Cannot access memory")
 
 
 def normalise(line):
     return KERNEL_ADDRESS.sub("0xffff...", line.rstrip())
 
 
-def session_blocks(text):
-    """The gdb-session blocks of a document: (start line index, end line index, the
-    commands) for each, the lines between the fences being the transcript."""
+class Block:
+    """One GDB block of a document: lines [start, end) between its fences (0-based),
+    whether its transcript is checked, the boot its first line asks for (None: it
+    continues the session before it) and its commands with their line numbers."""
+
+    def __init__(self, path, start, end, session, boot, commands):
+        self.path, self.start, self.end, self.session = path, start, end, session
+        self.boot, self.commands = boot, commands
+
+
+def boot_cmdline(line):
+    """The kernel command line a `make debug VAR=VALUE ...` line asks for, or an error."""
+    words = shlex.split(line)[2:]
+    parts = []
+    for word in words:
+        name, _, value = word.partition("=")
+        if name not in BOOT_VARIABLES or not value:
+            return None, f"`{word}`: a boot line takes only " + \
+                ", ".join(f"{v}=..." for v in BOOT_VARIABLES)
+        parts.append(BOOT_VARIABLES[name].format(value))
+    return " ".join(parts), None
+
+
+def doc_blocks(path, text):
+    """The GDB blocks of a document and the problems found: a "(gdb) " line outside a
+    gdb or gdb-session block, a block that boots nothing where none runs yet, output
+    under a command in a gdb block. Each problem names path:line."""
     lines = text.split("\n")
-    blocks, start = [], None
+    blocks, problems = [], []
+    fence, start = None, None
     for number, line in enumerate(lines):
-        if line.strip() == SESSION_FENCE:
-            start = number + 1
-        elif start is not None and line.strip() == "```":
-            commands = [l[len(PROMPT):] for l in lines[start:number] if l.startswith(PROMPT)]
-            blocks.append((start, number, commands))
-            start = None
-    return blocks
+        stripped = line.strip()
+        if stripped.startswith(FENCE):
+            if fence is None:
+                fence, start = stripped[len(FENCE):].strip(), number + 1
+                continue
+            if stripped == FENCE:
+                if fence in (SESSION_FENCE, COMMANDS_FENCE):
+                    block, found = parse_block(path, lines, start, number, fence)
+                    problems += found
+                    if block is not None:
+                        blocks.append(block)
+                fence = None
+                continue
+        if stripped.startswith(PROMPT.strip()) and fence not in (SESSION_FENCE, COMMANDS_FENCE):
+            problems.append(f"{path}:{number + 1}: a GDB command no replay claims (put it in "
+                            f"a ```{COMMANDS_FENCE} or ```{SESSION_FENCE} block)")
+    if blocks and blocks[0].boot is None:
+        problems.append(f"{path}:{blocks[0].start + 1}: the first GDB block must start with "
+                        f"a `{BOOT_LINE} ...` line (the boot its commands run against)")
+    return blocks, problems
+
+
+def parse_block(path, lines, start, end, fence):
+    """One fenced GDB block: a Block, and its problems."""
+    boot, commands, problems = None, [], []
+    body = lines[start:end]
+    if body and body[0].strip().startswith(BOOT_LINE):
+        boot, error = boot_cmdline(body[0].strip())
+        if error:
+            return None, [f"{path}:{start + 1}: {error}"]
+    for offset, line in enumerate(body):
+        if line.startswith(PROMPT):
+            commands.append((start + offset + 1, line[len(PROMPT):]))
+        elif fence == COMMANDS_FENCE and line.strip() and not (offset == 0 and boot is not None):
+            problems.append(f"{path}:{start + offset + 1}: a ```{COMMANDS_FENCE} block holds "
+                            f"commands only (output goes in a ```{SESSION_FENCE} block)")
+    if not commands:
+        problems.append(f"{path}:{start + 1}: a GDB block without a (gdb) command")
+    return Block(path, start, end, fence == SESSION_FENCE, boot, commands), problems
+
+
+def doc_sessions(blocks):
+    """The blocks grouped into sessions, one per boot: a list of (cmdline, blocks)."""
+    sessions = []
+    for block in blocks:
+        if block.boot is not None or not sessions:
+            sessions.append((block.boot or "", []))
+        sessions[-1][1].append(block)
+    return sessions
 
 
 def replay_script(commands):
@@ -85,19 +167,35 @@ def replay_outputs(lines):
     return outputs
 
 
-def render_docs(text, outputs):
-    """The document with each session block's transcript made of its commands and
-    `outputs` (in order over all blocks)."""
+def render_doc(text, blocks, outputs):
+    """The document with each gdb-session block's transcript made of its boot line, its
+    commands and their outputs (`outputs`: one list per command of `blocks`, in order)."""
     lines = text.split("\n")
     queue = list(outputs)
-    for start, end, commands in reversed(session_blocks(text)):
-        mine = queue[-len(commands):] if commands else []
-        del queue[len(queue) - len(commands):]
-        body = []
-        for command, output in zip(commands, mine):
+    mine = []
+    for block in blocks:
+        mine.append(queue[:len(block.commands)])
+        del queue[:len(block.commands)]
+    for block, block_outputs in reversed(list(zip(blocks, mine))):
+        if not block.session:
+            continue
+        body = lines[block.start:block.start + 1] if block.boot is not None else []
+        for (_, command), output in zip(block.commands, block_outputs):
             body += [PROMPT + command] + output
-        lines[start:end] = body
+        lines[block.start:block.end] = body
     return "\n".join(lines)
+
+
+def bad_prints(blocks, outputs):
+    """Problems in the outputs of `print` commands: a value GDB could not show."""
+    commands = [c for block in blocks for c in block.commands]
+    problems = []
+    for (number, command), output in zip(commands, outputs):
+        if re.match(r"p(rint)?(/\w+)?\s", command):
+            for line in output:
+                if any(bad in line for bad in BAD_PRINT):
+                    problems.append(f"{blocks[0].path}:{number}: `{command}` prints {line!r}")
+    return problems
 
 
 def free_port():
@@ -135,14 +233,17 @@ def verdict(lines, timed_out, seconds):
     return last.startswith("PASS"), last
 
 
-def boot_with_gdb(args, name, then):
-    """Boot the kernel halted with a stub, run GDB's script (ending with `then`) against
-    it; returns GDB's output lines and whether it timed out."""
+def boot_with_gdb(args, name, then, cmdline):
+    """Boot the kernel halted with a stub and `cmdline` in fw_cfg, run GDB's script
+    (ending with `then`) against it; returns GDB's output lines, whether it timed out
+    and the log's path."""
     port = args.port or free_port()
     iso = os.path.join(os.path.dirname(args.elf), "gdb-test.iso")
-    if not os.path.exists(iso) or os.path.getmtime(iso) < os.path.getmtime(args.elf):
-        qemu_launch.build_iso(args.elf, iso, qemu_launch.find_modules(args.modules))
-    cmd = qemu_launch.qemu_command(iso, mem=args.mem, cmdline=f"scenario={args.scenario}",
+    modules = qemu_launch.find_modules(args.modules)
+    newest = max([os.path.getmtime(args.elf)] + [os.path.getmtime(m) for m in modules])
+    if not os.path.exists(iso) or os.path.getmtime(iso) < newest:
+        qemu_launch.build_iso(args.elf, iso, modules)
+    cmd = qemu_launch.qemu_command(iso, mem=args.mem, cmdline=cmdline,
                                    extra=["-gdb", f"tcp:127.0.0.1:{port}", "-S"])
     script = os.path.join(os.path.dirname(args.elf), f"gdb-test-{name}.gdb")
     with open(script, "w") as out:
@@ -170,43 +271,88 @@ def boot_with_gdb(args, name, then):
         return log.read().splitlines(), timed_out, log_path
 
 
+def scan_docs(directory):
+    """Every docs/*.md's text, its GDB blocks (for the documents that have some) and the
+    problems found, each naming file:line."""
+    paths = sorted(os.path.join(directory, name) for name in os.listdir(directory)
+                   if name.endswith(".md"))
+    texts = {}
+    for path in paths:
+        with open(path) as doc:
+            texts[path] = doc.read()
+    found, problems = {}, []
+    for path in paths:
+        blocks, doc_problems = doc_blocks(os.path.relpath(path), texts[path])
+        problems += doc_problems
+        if blocks:
+            found[path] = blocks
+    return texts, found, problems
+
+
 def check_docs(args):
-    """Replay docs/gdb.md's sessions; compare (or, --write-docs, rewrite) them."""
-    with open(args.docs) as doc:
-        text = doc.read()
-    commands = [c for _, _, block in session_blocks(text) for c in block]
-    if not commands:
-        return False, f"no {SESSION_FENCE} block in {args.docs}"
-    lines, timed_out, log = boot_with_gdb(args, "docs", replay_script(commands))
-    outputs = replay_outputs(lines)
-    if timed_out or len(outputs) != len(commands):
-        failed = commands[len(outputs)] if len(outputs) < len(commands) else "?"
-        return False, (f"{args.docs}: replay stopped at `{failed}`"
-                       f"{' (timeout)' if timed_out else ''}; see {log}")
-    rendered = render_docs(text, outputs)
-    if args.write_docs:
-        with open(args.docs, "w") as doc:
-            doc.write(rendered)
-        return True, f"{args.docs} rewritten from the replay"
-    if rendered != text:
-        old, new = text.split("\n"), rendered.split("\n")
-        diff = next(i for i, (a, b) in enumerate(zip(old + [""], new + [""])) if a != b)
-        return False, (f"{args.docs}:{diff + 1}: the transcript differs from the replay: "
-                       f"doc says {old[diff]!r}, GDB says {new[diff]!r} (make test-gdb "
-                       f"WRITE_DOCS=1 regenerates it)")
-    return True, f"{args.docs}: {len(commands)} commands replayed as written"
+    """Replay the GDB blocks of every docs/*.md, one boot per session; compare the
+    gdb-session transcripts (or, --write-docs, rewrite them). (passed, message)"""
+    texts, found, problems = scan_docs(args.docs)
+    if problems:
+        return False, "; ".join(problems)
+    total = 0
+    for path, blocks in found.items():
+        outputs = []
+        for number, (cmdline, session) in enumerate(doc_sessions(blocks)):
+            commands = [c for block in session for _, c in block.commands]
+            name = f"docs-{os.path.basename(path)[:-3]}-{number + 1}"
+            say(f"test-gdb: {os.path.relpath(path)}: session {number + 1} "
+                f"({len(commands)} commands, cmdline '{cmdline}')")
+            lines, timed_out, log = boot_with_gdb(args, name, replay_script(commands), cmdline)
+            replayed = replay_outputs(lines)
+            if timed_out or len(replayed) != len(commands):
+                line, failed = [c for block in session for c in block.commands][
+                    min(len(replayed), len(commands) - 1)]
+                why = " (timeout)" if timed_out else ""
+                return False, (f"{os.path.relpath(path)}:{line}: replay stopped at "
+                               f"`{failed}`{why}; see {log}")
+            problems += bad_prints(session, replayed)
+            outputs += replayed
+            total += len(commands)
+        if problems:
+            return False, "; ".join(problems)
+        rendered = render_doc(texts[path], blocks, outputs)
+        if args.write_docs:
+            if rendered != texts[path]:
+                with open(path, "w") as doc:
+                    doc.write(rendered)
+            continue
+        if rendered != texts[path]:
+            old, new = texts[path].split("\n"), rendered.split("\n")
+            diff = next(i for i, (a, b) in enumerate(zip(old + [""], new + [""])) if a != b)
+            return False, (f"{os.path.relpath(path)}:{diff + 1}: the transcript differs from "
+                           f"the replay: doc says {old[diff]!r}, GDB says {new[diff]!r} "
+                           f"(make test-gdb WRITE_DOCS=1 regenerates it)")
+    verb = "rewritten from" if args.write_docs else "as written in"
+    return True, (f"{total} commands of {len(found)} docs replayed, transcripts {verb} "
+                  f"{', '.join(os.path.relpath(p) for p in found)}")
+
+
+def say(text):
+    print(text, flush=True)
 
 
 def run(args):
     start = time.monotonic()
     passed, message = True, ""
+    if args.docs:  # before any boot: a GDB command no replay claims fails at once
+        problems = scan_docs(args.docs)[2]
+        if problems:
+            print("test-gdb: FAIL: the docs' GDB blocks:\n  " + "\n  ".join(problems))
+            return 1
     if not args.write_docs:
-        lines, timed_out, log = boot_with_gdb(args, "checks", f"source {SELFTEST}\n")
+        lines, timed_out, log = boot_with_gdb(args, "checks", f"source {SELFTEST}\n",
+                                              f"scenario={args.scenario}")
         passed, message = verdict(lines, timed_out, time.monotonic() - start)
         message += f" (GDB's log: {log})"
     if passed and args.docs:
         passed, doc_message = check_docs(args)
-        message += "; " + doc_message
+        message = f"{message}; {doc_message}" if message else doc_message
     print(f"test-gdb: {'PASS' if passed else 'FAIL'}: {message} "
           f"({time.monotonic() - start:.1f} s)")
     return 0 if passed else 1
@@ -223,7 +369,8 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=240, help="seconds for GDB's checks")
     parser.add_argument("--log", default=os.path.join(REPO, "build", "test-gdb.log"),
                         help="GDB's output goes to LOG.checks and LOG.docs")
-    parser.add_argument("--docs", help="replay this document's gdb-session blocks")
+    parser.add_argument("--docs", metavar="DIR",
+                        help="replay the GDB blocks of every DIR/*.md (docs/)")
     parser.add_argument("--write-docs", action="store_true",
                         help="rewrite the blocks' transcripts from the replay")
     args = parser.parse_args(argv)

@@ -41,25 +41,74 @@ class Verdict(unittest.TestCase):
         self.assertIn("NameError: name 'x'", message)
 
 
-DOC = "\n".join(["text", "```gdb-session", "(gdb) p 1", "stale", "(gdb) p 2", "```", "more",
-                 "```gdb-session", "(gdb) sl-cr3", "```", ""])
+DOC = "\n".join(["text", "```gdb-session", "make debug CMDLINE='scenario=all_cases'",
+                 "(gdb) p 1", "stale", "(gdb) p 2", "```", "more",
+                 "```gdb-session", "(gdb) sl-cr3", "```", "", "```gdb", "make debug KTEST=sched",
+                 "(gdb) hbreak switch_to", "```", ""])
 
 
 class Docs(unittest.TestCase):
-    def test_blocks_and_their_commands(self):
-        self.assertEqual(gdb_test.session_blocks(DOC),
-                         [(2, 5, ["p 1", "p 2"]), (8, 9, ["sl-cr3"])])
+    def blocks(self, text=DOC):
+        blocks, problems = gdb_test.doc_blocks("d.md", text)
+        self.assertEqual(problems, [])
+        return blocks
+
+    def test_blocks_their_boots_and_commands(self):
+        blocks = self.blocks()
+        self.assertEqual([(b.start, b.end, b.session, b.boot, b.commands) for b in blocks],
+                         [(2, 6, True, "scenario=all_cases", [(4, "p 1"), (6, "p 2")]),
+                          (9, 10, True, None, [(10, "sl-cr3")]),
+                          (13, 15, False, "ktest=sched", [(15, "hbreak switch_to")])])
+
+    def test_sessions_start_at_boot_lines(self):
+        sessions = gdb_test.doc_sessions(self.blocks())
+        self.assertEqual([(cmdline, len(blocks)) for cmdline, blocks in sessions],
+                         [("scenario=all_cases", 2), ("ktest=sched", 1)])
+
+    def test_a_gdb_line_outside_a_gdb_block_is_an_error(self):
+        for text in ("x\n(gdb) p jiffies\n", "```\n(gdb) p jiffies\n```\n",
+                     "    (gdb) p jiffies\n", "```sh\n(gdb) p 1\n```\n"):
+            _, problems = gdb_test.doc_blocks("d.md", "```gdb\nmake debug\n(gdb) p 0\n```\n"
+                                                      + text)
+            self.assertEqual(len(problems), 1, text)
+            self.assertIn("d.md:", problems[0])
+            self.assertIn("no replay claims", problems[0])
+
+    def test_the_first_block_must_boot(self):
+        _, problems = gdb_test.doc_blocks("d.md", "```gdb\n(gdb) p 1\n```\n")
+        self.assertEqual(problems, ["d.md:2: the first GDB block must start with a "
+                                    "`make debug ...` line (the boot its commands run "
+                                    "against)"])
+
+    def test_output_in_a_commands_block_is_an_error(self):
+        _, problems = gdb_test.doc_blocks("d.md", "```gdb\nmake debug\n(gdb) p 1\n$1 = 1\n```")
+        self.assertEqual(len(problems), 1)
+        self.assertIn("d.md:4:", problems[0])
+
+    def test_boot_lines(self):
+        self.assertEqual(gdb_test.boot_cmdline("make debug"), ("", None))
+        self.assertEqual(gdb_test.boot_cmdline("make debug CMDLINE='scenario=use_mm' KTEST=x"),
+                         ("scenario=use_mm ktest=x", None))
+        self.assertIsNotNone(gdb_test.boot_cmdline("make debug GDB=0")[1])
 
     def test_render_puts_each_output_under_its_command(self):
-        out = gdb_test.render_docs(DOC, [["$1 = 1"], [], ["CR3 0x2d7000", "x"]])
-        self.assertEqual(out.split("\n"), ["text", "```gdb-session", "(gdb) p 1", "$1 = 1",
-                                           "(gdb) p 2", "```", "more", "```gdb-session",
-                                           "(gdb) sl-cr3", "CR3 0x2d7000", "x", "```", ""])
+        out = gdb_test.render_doc(DOC, self.blocks(), [["$1 = 1"], [], ["CR3 0x2d7000", "x"],
+                                                       ["Hardware assisted breakpoint 1"]])
+        self.assertEqual(out.split("\n")[:13],
+                         ["text", "```gdb-session", "make debug CMDLINE='scenario=all_cases'",
+                          "(gdb) p 1", "$1 = 1", "(gdb) p 2", "```", "more", "```gdb-session",
+                          "(gdb) sl-cr3", "CR3 0x2d7000", "x", "```"])
+        self.assertEqual(out.split("\n")[13:], DOC.split("\n")[11:])
 
     def test_a_rendered_doc_is_stable(self):
-        outputs = [["$1 = 1"], ["$2 = 2"], ["CR3 0x2d7000"]]
-        once = gdb_test.render_docs(DOC, outputs)
-        self.assertEqual(gdb_test.render_docs(once, outputs), once)
+        outputs = [["$1 = 1"], ["$2 = 2"], ["CR3 0x2d7000"], []]
+        once = gdb_test.render_doc(DOC, self.blocks(), outputs)
+        self.assertEqual(gdb_test.render_doc(once, self.blocks(once), outputs), once)
+
+    def test_a_print_of_an_optimized_out_value_fails(self):
+        blocks = self.blocks()
+        problems = gdb_test.bad_prints(blocks[:1], [["$1 = <optimized out>"], ["$2 = 2"]])
+        self.assertEqual(problems, ["d.md:4: `p 1` prints '$1 = <optimized out>'"])
 
     def test_replay_outputs_are_framed_and_normalised(self):
         lines = ["noise", "@@@ begin", "prev=0xffff8880002d0340 at 0xffffffff8010e913",
@@ -70,6 +119,9 @@ class Docs(unittest.TestCase):
     def test_replay_script_frames_each_command(self):
         self.assertEqual(gdb_test.replay_script(["sl-ps"]).splitlines(),
                          ["echo @@@ begin\\n", "sl-ps", "echo @@@ end\\n"])
+
+    def test_the_docs_have_no_unreplayed_gdb_command(self):
+        self.assertEqual(gdb_test.scan_docs(gdb_test.DOCS)[2], [])
 
 
 class Script(unittest.TestCase):
