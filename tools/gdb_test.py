@@ -60,7 +60,9 @@ BAD_PRINT = ("<optimized out>", "Cannot access memory")
 
 
 def normalise(line):
-    return KERNEL_ADDRESS.sub("0xffff...", line.rstrip())
+    """A line of GDB's output as a doc shows it: kernel addresses and the checkout's
+    path (GDB names user ELFs by absolute path) left out."""
+    return KERNEL_ADDRESS.sub("0xffff...", line.rstrip()).replace(REPO + os.sep, "")
 
 
 class Block:

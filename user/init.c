@@ -112,6 +112,7 @@ static void __attribute__((noreturn)) normal_mode(void)
 
 	printf("init: hello from ring 3 (pid %d)\n", getpid());
 	pid = spawn("hello", NULL, NULL);
+	sched_yield(); /* let hello run first (docs/gdb.md follows this call into the kernel) */
 	if (pid < 0)
 		printf("init: cannot fork: error %d\n", pid);
 	else if (waitpid(pid, &status, 0) == pid)

@@ -12,6 +12,8 @@
 # it runs every helper and compares its output with the kernel's state read directly;
 # and it steps line by line through one switch of each kind, context_switch to the end
 # of finish_task_switch, failing if a step lands in trace, test or benchmark source.
+# Then, with sl-user-symbols, it follows init's sched_yield() into the kernel, to hello
+# and back, checking at each stop in ring 3 that GDB names the right program's source.
 # Each wait is announced on a "WAITING:" line, for the driver's timeout message; the
 # verdict is the last line, "GDB-TEST: PASS" or "GDB-TEST: FAIL ...".
 
@@ -290,9 +292,12 @@ def check_step_switch(new_task=False):
 
 def check_user_symbols():
     """sl-user-symbols, then run until init is exec'd: init's main resolves to
-    user/init.c, and a hardware breakpoint there stops in user source."""
+    user/init.c, and a hardware breakpoint there stops in user source. Then init's
+    sched_yield() is followed into the kernel, to hello (a task that never ran), into
+    hello's main and back to init: at each stop GDB holds the symbols of the program
+    stopped in."""
     run("sl-user-symbols")
-    watch = gdb.Breakpoint("exec_prepared_mm", temporary=True, internal=True)
+    gdb.Breakpoint("exec_prepared_mm", temporary=True, internal=True)
     cont("exec_prepared_mm (kernel_init execs init)")
     program = gdb.selected_frame().read_var("name").string()
     check(program == "init", f"the first exec is init, not {program}")
@@ -309,37 +314,78 @@ def check_user_symbols():
     check(name == "main" and filename.endswith("user/init.c"),
           f"stopped in init's main with its source: {name} {filename}")
     run("delete")
-    check_syscall_round_trip()
-    newest = max(int(task["pid"]) for task in tasks())
-    gdb.Breakpoint("context_switch", internal=True).condition = f"next->pid > {newest}"
-    cont("context_switch to a task that never ran (init forks to run hello)")
+    back = check_yield_to_kernel()
     check_step_switch(new_task=True)
+    check_program_stop("hello", "hello: hello, world")
+    run(f"hbreak *{back:#x} if $current()->pid == 1")
+    cont("init back from its sched_yield() system call")
+    check_program_stop("init", "sched_yield(); /* let hello run first", frame=1)
+    name, filename, _ = here()
+    check(name == "sched_yield" and filename.endswith("user/lib/syscall.c"),
+          f"back in init's sched_yield() with its source: {name} {filename}")
+    out = run("bt")
+    check(re.search(r"normal_mode \(\) at user/init\.c", out),
+          f"bt from init's sched_yield() reaches init's normal_mode: {out!r}")
     run("delete")
 
 
-def check_syscall_round_trip():
-    """With init's symbols: from user write() across `syscall` into the kernel's entry
-    (its source) and back to the user instruction after it (user source again)."""
-    run("hbreak write")
-    cont("init's first write() (its greeting)")
+def check_program_stop(program, source_text, frame=0):
+    """Stopped in ring 3 in `program` (any stop: the symbols are swapped at the stop):
+    `info symbol $pc` names its ELF and `list *$pc` in `frame` shows its source."""
+    if program != comm(current_task()):  # run there first: a breakpoint on its main
+        gdb.Breakpoint("exec_prepared_mm", internal=True).condition = \
+            f'$_streq(name, "{program}")'
+        cont(f"exec_prepared_mm of {program}")
+        run("delete")
+        run("finish")  # out of exec: the task is `program` now, its mm loaded
+        symbol = gdb.lookup_global_symbol("main")
+        check(symbol is not None and symbol.symtab.filename.endswith(f"user/{program}.c"),
+              f"after {program}'s exec, in the kernel, main is {program}'s")
+        address = int(gdb.parse_and_eval("(unsigned long)&main"))
+        run(f'hbreak *{address:#x} if $_streq($current()->comm, "{program}")')
+        cont(f"{program}'s main in ring 3")
+        run("delete")
+    check(comm(current_task()) == program and int(gdb.parse_and_eval("$cs")) & 3 == 3,
+          f"stopped in ring 3 in {program}")
+    out = run("info symbol $pc")
+    check(f"build/user/{program}.elf" in out,
+          f"stopped in {program}: info symbol $pc names its ELF: {out!r}")
+    run(f"frame {frame}")
+    out = run("list *$pc")
+    run("frame 0")
+    check(source_text in out, f"stopped in {program}: list shows its source: {out!r}")
+
+
+def check_yield_to_kernel():
+    """With init's symbols: from init's sched_yield() across `syscall` into the kernel's
+    entry (its source), then to context_switch from sys_sched_yield (init -> its child,
+    which never ran). Returns the user address the system call returns to."""
+    run("hbreak sched_yield")
+    cont("init's sched_yield() (after forking hello)")
     run("delete")
-    for _ in range(16):
-        if "syscall" in run("x/i $pc"):
-            break
-        run("stepi")
-    else:
-        raise Failed("no syscall instruction in write()")
+    code = run("x/8i $pc")
+    found = re.search(r"(0x[0-9a-f]+) <sched_yield\+\d+>:\s+syscall", code)
+    check(found, f"a syscall instruction in sched_yield(): {code!r}")
+    run(f"hbreak *{found.group(1)} if $current()->pid == 1")
+    cont("the syscall instruction of init's sched_yield()")
+    run("delete")
     run("stepi")
     _, filename, _ = here()
     name = gdb.selected_frame().name()  # an assembly routine: a minimal symbol only
     check(name == "entry_SYSCALL_64" and filename.endswith("arch/x86_64/syscall.S"),
           f"stepi over syscall lands in entry_SYSCALL_64 with source: {name} {filename}")
-    run("hbreak *$rcx")
-    cont("the return from write()'s system call to ring 3")
-    name, filename, _ = here()
-    check(name == "write" and filename.endswith("user/lib/syscall.c"),
-          f"back in user write() with its source: {name} {filename}")
+    back = int(gdb.parse_and_eval("$rcx"))
+    run("break context_switch")
+    cont("context_switch from init's sched_yield()")
     run("delete")
+    out = run("bt")
+    check(re.search(r"sys_sched_yield.*\n.*syscall_dispatch.*\n.*entry_SYSCALL_64", out),
+          f"bt at context_switch: sys_sched_yield, syscall_dispatch, entry_SYSCALL_64: {out!r}")
+    frame = gdb.selected_frame()
+    prev, nxt = (frame.read_var(v).dereference() for v in ("prev", "next"))
+    check(int(prev["pid"]) == 1 and int(nxt["pid"]) > 1 and comm(nxt) == "init",
+          f"init yields to its child: {int(prev['pid'])} -> {int(nxt['pid'])} {comm(nxt)}")
+    return back
 
 
 def all_seen(seen):

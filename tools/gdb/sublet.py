@@ -583,60 +583,113 @@ def user_elf(name):
     return None
 
 
+def swap_user_symbols(name, path):
+    """Make `path` (the ELF of program `name`) the one user symbol file GDB holds: every
+    program is linked at 0x400000, so two at once would answer for each other."""
+    global user_symbols
+    if user_symbols == path:
+        return
+    confirm = gdb.parameter("confirm")
+    gdb.execute("set confirm off", to_string=True)
+    try:
+        if user_symbols:
+            gdb.execute(f"remove-symbol-file {user_symbols}", to_string=True)
+            user_symbols = None
+        gdb.execute(f"add-symbol-file {path}", to_string=True)
+    finally:
+        gdb.execute(f"set confirm {'on' if confirm else 'off'}", to_string=True)
+    user_symbols = path
+    gdb.write(f"sl-user-symbols: {name}: symbols from {os.path.relpath(path)}\n")
+
+
+def loaded_program():
+    """The program whose address space the CPU has loaded: the comm (exec sets it to the
+    program's name, fork copies it) of current if it has an mm, else of a real user of
+    the loaded mm; None for an address space no program owns (init_mm, a scenario's)."""
+    cur = current_task()
+    if ptr(cur["mm"]):
+        return comm(cur)
+    loaded = ptr(cpu_state()["loaded_mm"])
+    owner = next((t for t in tasks() if ptr(t["mm"]) == loaded), None) if loaded else None
+    return comm(owner) if owner is not None else None
+
+
+def sync_user_symbols():
+    """At a stop: the loaded program's symbols, if they are not the ones GDB holds."""
+    name = loaded_program()
+    path = user_elf(name) if name else None
+    if path is not None:
+        swap_user_symbols(name, path)
+
+
 class UserSymbolLoader(gdb.Breakpoint):
     """A silent breakpoint on exec_prepared_mm, where the new program's name is known:
-    its symbols replace the previous program's (all are linked at 0x400000)."""
+    its symbols replace the previous program's."""
 
     def __init__(self):
         super().__init__("exec_prepared_mm", internal=True)
         self.silent = True
-        self.loaded = None
 
     def stop(self):
         name = gdb.selected_frame().read_var("name").string()
         path = user_elf(name)
         if path is None:
             gdb.write(f"sl-user-symbols: no ELF for {name}\n")
-            return False
-        confirm = gdb.parameter("confirm")
-        gdb.execute("set confirm off", to_string=True)
-        try:
-            if self.loaded:
-                gdb.execute(f"remove-symbol-file {self.loaded}", to_string=True)
-            gdb.execute(f"add-symbol-file {path}", to_string=True)
-        finally:
-            gdb.execute(f"set confirm {'on' if confirm else 'off'}", to_string=True)
-        self.loaded = path
-        gdb.write(f"sl-user-symbols: {name}: symbols from {os.path.relpath(path)}\n")
+        else:
+            swap_user_symbols(name, path)
         return False
 
 
 user_symbol_loader = None
+user_symbols = None  # the user ELF whose symbols GDB holds (at most one)
+
+
+def set_hook_stop(body):
+    """GDB's hook-stop (run at every stop, before the stop is printed) set to `body`."""
+    confirm = gdb.parameter("confirm")
+    gdb.execute("set confirm off", to_string=True)
+    try:
+        gdb.execute(f"define hook-stop\n{body}end", to_string=True)
+    finally:
+        gdb.execute(f"set confirm {'on' if confirm else 'off'}", to_string=True)
 
 
 class SlUserSymbols(gdb.Command):
-    """sl-user-symbols: load each user program's symbols when the kernel execs it.
+    """sl-user-symbols: load each user program's symbols when the kernel execs it, and
+keep the right program's at every stop.
 
 Sets a silent breakpoint on exec_prepared_mm (kernel/exec.c), where the program's name is
 known, that runs `add-symbol-file build/user/NAME.elf` (no offset: user/user.ld links
-every program at 0x400000), as Linux's lx-symbols does for modules. The previous
-program's symbols are removed first, so GDB knows the last program exec'd. Then `hbreak
-main` (hardware: the address is mapped only in that program's page tables) stops in
-user source. `sl-user-symbols off` stops it."""
+every program at 0x400000), as Linux's lx-symbols does for modules. Since every program
+sits at the same addresses, GDB holds one program's symbols at a time: the previous
+program's are removed first. And at every stop (GDB's hook-stop, which this command
+defines, runs before the stop is printed) the symbols are swapped to those of the
+program whose address space is loaded (current's comm, or a real user's of the loaded
+mm), so `bt`, `list` and `info symbol $pc` name the source of the program stopped in,
+even when another one was exec'd since. A breakpoint in user code must be a hardware
+one (`hbreak main`): the address is mapped only in that program's page tables, and any
+program running code at that address hits it (add `if $current()->pid == N`).
+`sl-user-symbols off` stops both (and empties hook-stop)."""
 
     def __init__(self):
         super().__init__("sl-user-symbols", gdb.COMMAND_FILES)
 
     def invoke(self, arg, from_tty):
         global user_symbol_loader
+        if arg.strip() == "sync":  # what hook-stop runs
+            sync_user_symbols()
+            return
         if user_symbol_loader is not None:
             user_symbol_loader.delete()
             user_symbol_loader = None
         if arg.strip() == "off":
+            set_hook_stop("")
             gdb.write("sl-user-symbols: off\n")
             return
         user_symbol_loader = UserSymbolLoader()
-        gdb.write("sl-user-symbols: each exec loads build/user/NAME.elf's symbols\n")
+        set_hook_stop("sl-user-symbols sync\n")
+        gdb.write("sl-user-symbols: each exec loads build/user/NAME.elf's symbols, each "
+                  "stop the loaded program's\n")
 
 
 # ---- convenience functions ----------------------------------------------------------------
