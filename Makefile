@@ -45,6 +45,8 @@ else
 BUILD := build
 endif
 OPTIMIZE := $(if $(filter 1,$(DEBUG)),-Og,-O2)
+# -g3 in the debug flavour: GDB knows the macros too (break ... if prev->flags & PF_EXITING)
+DEBUGINFO := $(if $(filter 1,$(DEBUG)),-g3,-g)
 # V=1 shows every command; by default each step prints one short line.
 ifeq ($(V),1)
 Q :=
@@ -58,7 +60,7 @@ CFLAGS_ARCH := -m64 -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -m
 # The stack protector reads its canary from a global (arch/x86_64/stackprotector.h).
 # -Wmissing-prototypes: every global function has its prototype in a header, so a
 # caller and the definition cannot disagree (assembly's callees: arch/x86_64/entry.h).
-CFLAGS := -std=gnu11 $(OPTIMIZE) -g -ffreestanding -fno-builtin \
+CFLAGS := -std=gnu11 $(OPTIMIZE) $(DEBUGINFO) -ffreestanding -fno-builtin \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-fno-common -fno-optimize-sibling-calls -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -316,6 +316,7 @@ def check_docs(args):
             problems += bad_prints(session, replayed)
             outputs += replayed
             total += len(commands)
+        problems += case_stop_problems(os.path.relpath(path), texts[path], blocks, outputs)
         if problems:
             return False, "; ".join(problems)
         rendered = render_doc(texts[path], blocks, outputs)
@@ -333,6 +334,34 @@ def check_docs(args):
     verb = "rewritten from" if args.write_docs else "as written in"
     return True, (f"{total} commands of {len(found)} docs replayed, transcripts {verb} "
                   f"{', '.join(os.path.relpath(p) for p in found)}")
+
+
+# docs/gdb.md's table of one conditional breakpoint per case: | case | `break ... if C` |
+CASE_ROW = re.compile(r"^\| ([^|`]+?) \| `break context_switch if (.+)` \|$", re.M)
+
+
+def case_rows(text):
+    """[(case, condition)] of a document's table of conditional breakpoints."""
+    return CASE_ROW.findall(text)
+
+
+def case_stop_problems(path, text, blocks, outputs):
+    """Each condition of the table must be replayed (`break context_switch if C`), and
+    the next `sl-case` must name its case."""
+    commands = [c for block in blocks for _, c in block.commands]
+    problems = []
+    for case, condition in case_rows(text):
+        wanted = f"break context_switch if {condition}"
+        if wanted not in commands:
+            problems.append(f"{path}: the condition for {case} is never replayed: `{wanted}`")
+            continue
+        after = commands.index(wanted)
+        stop = next((n for n in range(after, len(commands)) if commands[n] == "sl-case"), None)
+        named = outputs[stop][0].split(": ", 1)[-1] if stop is not None and outputs[stop] else ""
+        if named != case and not named.endswith(f"({case})"):
+            problems.append(f"{path}: `{wanted}` stopped at {named or 'no sl-case'}, "
+                            f"not {case}")
+    return problems
 
 
 def say(text):

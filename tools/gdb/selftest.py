@@ -10,6 +10,8 @@
 #     next's active_mm afterwards; active_mm is borrowed and given back; mm_users and
 #     mm_count move as docs/active_mm.md says;
 # it runs every helper and compares its output with the kernel's state read directly;
+# each conditional breakpoint of docs/gdb.md's table holds at every switch exactly when
+# the switch is its case;
 # and it steps line by line through one switch of each kind, context_switch to the end
 # of finish_task_switch, failing if a step lands in trace, test or benchmark source.
 # Then, with sl-user-symbols, it follows init's sched_yield() into the kernel, to hello
@@ -17,6 +19,7 @@
 # Each wait is announced on a "WAITING:" line, for the driver's timeout message; the
 # verdict is the last line, "GDB-TEST: PASS" or "GDB-TEST: FAIL ...".
 
+import os
 import re
 
 import gdb
@@ -25,6 +28,9 @@ MAX_SWITCHES = 120  # all_cases shows every case within its first round (6 switc
 MAX_STEPS = 20000   # line steps through one switch, callees included (freeing a stack: many)
 FORBIDDEN_SOURCES = re.compile(r"(switch_trace|switch_scenario|^tests/|/tests/|bench)")
 checks = []
+# docs/gdb.md's table: one `break context_switch if CONDITION` per case.
+GDB_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "gdb.md")
+CASE_ROW = re.compile(r"^\| ([^|`]+?) \| `break context_switch if (.+)` \|$", re.M)
 
 
 class Failed(Exception):
@@ -388,6 +394,24 @@ def check_yield_to_kernel():
     return back
 
 
+def case_conditions():
+    """[(case, condition)] from docs/gdb.md's table."""
+    with open(GDB_DOC) as doc:
+        rows = CASE_ROW.findall(doc.read())
+    check(sorted(case for case, _ in rows) == sorted(CASE_NAMES + (CASE_FROM_EXITED,)),
+          f"docs/gdb.md has a conditional breakpoint for every case: {rows}")
+    return rows
+
+
+def check_conditions(rows, kind, exited):
+    """At context_switch: each documented condition holds exactly for its case."""
+    for case, condition in rows:
+        holds = bool(int(gdb.parse_and_eval(condition)))
+        wanted = exited if case == CASE_FROM_EXITED else case == CASE_NAMES[kind]
+        check(holds == wanted, f"`break context_switch if {condition}` stops exactly at "
+                               f"{case} (a {case_text(kind, exited)} switch: {holds})")
+
+
 def all_seen(seen):
     """Every case, one from an exited task, and a zombie mm: `seen` holds (case, exited)
     pairs and "zombie"."""
@@ -405,10 +429,12 @@ def main():
     stepped, seen = set(), set()
     helpers_done = step_switch_done = False
     at_switch = gdb.Breakpoint("context_switch", internal=True)
+    conditions = case_conditions()
     for _ in range(MAX_SWITCHES):
         cont("context_switch")
         kind, exited = switch_case(*(gdb.selected_frame().read_var(v).dereference()
                                      for v in ("prev", "next")))
+        check_conditions(conditions, kind, exited)
         if (kind, exited) not in stepped:
             stepped.add((kind, exited))
             visited = step_switch(switch_to_line)
