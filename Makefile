@@ -343,7 +343,7 @@ test: deps $(KERNEL) $(USER_ELFS)
 # (one boot per session; a `(gdb)` line outside a replayed block fails the test). The
 # debug flavour is built by a nested make, whatever flavour the rest of this make builds.
 # Then the backtraces through the assembly (test-gdb-bt, below). A whole `make test` runs
-# both before the self-tests: about 25 s.
+# both before the self-tests: about a minute.
 .PHONY: test-gdb
 test-gdb: deps
 	@$(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \

@@ -3,11 +3,12 @@
 tools/gdb_test.py - `make test-gdb`: the GDB helpers (tools/gdb/sublet.py) against a live kernel.
 
 Boots the debug kernel (build/debug/, -Og) in QEMU halted with a gdb stub on a free local
-port, with a switch scenario on the command line (fw_cfg; all_cases by default), and
+port, once per switch scenario (--scenario: all_cases, zombie_mm, use_mm; fw_cfg), and
 runs GDB in batch mode (gdb -batch -nx -x ...) with the helpers and tools/gdb/selftest.py,
-which does the checks (see there). This script only sets the two programs up, enforces
-the time limit and reads the verdict: the last "GDB-TEST:" line of GDB's output. On a
-timeout it says what GDB was waiting for (the last "WAITING:" line).
+told the scenario in $sl_scenario, which does the checks (see there). This script only
+sets the two programs up, enforces the time limit and reads each verdict: the last
+"GDB-TEST:" line of GDB's output. On a timeout it says what GDB was waiting for (the
+last "WAITING:" line).
 
 With --docs docs it replays every GDB block of docs/*.md, one boot per session: a
 fenced ```gdb-session block's transcript must be what GDB prints (kernel virtual
@@ -16,8 +17,8 @@ addresses normalised), a ```gdb block's commands must each work (and no `print` 
 begins with a `make debug CMDLINE=... KTEST=...` line naming the kernel's command line.
 A "(gdb) " line anywhere else in a doc fails the test before anything boots, naming
 file:line, so no GDB command shown in the docs goes unreplayed. --write-docs rewrites
-the gdb-session transcripts from the replay instead. GDB's output goes to LOG.checks
-and LOG.docs-DOC-N, QEMU's console to the same with .console appended.
+the gdb-session transcripts from the replay instead. GDB's output goes to
+LOG.checks-SCENARIO and LOG.docs-DOC-N, QEMU's console to the same with .console appended.
 
 Standard library only; tools/gdb_test_test.py tests its logic. See docs/gdb.md.
 """
@@ -368,6 +369,21 @@ def say(text):
     print(text, flush=True)
 
 
+def run_checks(args):
+    """selftest.py against each scenario, one boot each: (passed, message)."""
+    messages = []
+    for scenario in args.scenario.split(","):
+        start = time.monotonic()
+        lines, timed_out, log = boot_with_gdb(
+            args, f"checks-{scenario}",
+            f'set $sl_scenario = "{scenario}"\nsource {SELFTEST}\n', f"scenario={scenario}")
+        passed, message = verdict(lines, timed_out, time.monotonic() - start)
+        messages.append(f"{scenario}: {message} (GDB's log: {log})")
+        if not passed:
+            return False, "; ".join(messages)
+    return True, "; ".join(messages)
+
+
 def run(args):
     start = time.monotonic()
     passed, message = True, ""
@@ -377,10 +393,7 @@ def run(args):
             print("test-gdb: FAIL: the docs' GDB blocks:\n  " + "\n  ".join(problems))
             return 1
     if not args.write_docs:
-        lines, timed_out, log = boot_with_gdb(args, "checks", f"source {SELFTEST}\n",
-                                              f"scenario={args.scenario}")
-        passed, message = verdict(lines, timed_out, time.monotonic() - start)
-        message += f" (GDB's log: {log})"
+        passed, message = run_checks(args)
     if passed and args.docs:
         passed, doc_message = check_docs(args)
         message = f"{message}; {doc_message}" if message else doc_message
@@ -393,13 +406,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--elf", default=os.path.join(REPO, "build", "debug", "sublet.elf"))
     parser.add_argument("--modules", metavar="GLOBS", help="user programs for the ISO")
-    parser.add_argument("--scenario", default="all_cases")
+    parser.add_argument("--scenario", default="all_cases,zombie_mm,use_mm",
+                        help="the scenarios selftest.py checks, one boot each")
     parser.add_argument("--mem", default="256M")
     parser.add_argument("--port", type=int, default=0, help="gdb stub port (0: a free one)")
     parser.add_argument("--gdb", default="gdb")
     parser.add_argument("--timeout", type=float, default=240, help="seconds for GDB's checks")
     parser.add_argument("--log", default=os.path.join(REPO, "build", "test-gdb.log"),
-                        help="GDB's output goes to LOG.checks and LOG.docs")
+                        help="GDB's output goes to LOG.checks-SCENARIO and LOG.docs-DOC-N")
     parser.add_argument("--docs", metavar="DIR",
                         help="replay the GDB blocks of every DIR/*.md (docs/)")
     parser.add_argument("--write-docs", action="store_true",

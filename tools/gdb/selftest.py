@@ -1,8 +1,11 @@
 # tools/gdb/selftest.py - make test-gdb's checks, run inside GDB against a live kernel.
 #
-# tools/gdb_test.py starts QEMU (halted, gdb stub) with the debug kernel and the
-# all_cases scenario, and GDB in batch mode with this file sourced after
-# tools/gdb/sublet.py (whose functions it uses: both live in GDB's __main__). It follows
+# tools/gdb_test.py starts QEMU (halted, gdb stub) with the debug kernel and a switch
+# scenario, named in $sl_scenario, and GDB in batch mode with this file sourced after
+# tools/gdb/sublet.py (whose functions it uses: both live in GDB's __main__).
+# zombie_mm: watchpoints follow mm_users to 0 and mm_count to the last mmdrop and the
+# free (check_zombie_mm); use_mm: kthread_use_mm / kthread_unuse_mm (check_use_mm).
+# all_cases, the rest of this comment: it follows
 # switches until it has seen every case of context_switch and one from an exited task,
 # and a zombie mm (its exited last real user leaving it), and checks at each:
 #   - sl-case names the case the kernel itself recorded (switch_trace's pending record);
@@ -420,11 +423,126 @@ def all_seen(seen):
         any(exited for _, exited in cases)
 
 
+# ---- zombie_mm and use_mm ----------------------------------------------------------------
+
+def frames():
+    """The function names of the current backtrace, innermost first."""
+    names, frame = [], gdb.newest_frame()
+    while frame is not None:
+        names.append(frame.name() or "?")
+        frame = frame.older()
+    return names
+
+
+def lazy_users(mm):
+    return [comm(t) for t in tasks() if not ptr(t["mm"]) and ptr(t["active_mm"]) == mm]
+
+
+def mm_at(address):
+    return gdb.parse_and_eval(f"(struct mm_struct *){address:#x}")
+
+
+def check_zombie_mm():
+    """scenario=zombie_mm: A's mm_users reaches 0 in exit_mm while A, then kernel threads,
+    keep it lazily (mm_count); the last mmdrop, in finish_task_switch when the last lazy
+    user switches to B, frees it."""
+    run("hbreak exit_mm")
+    cont("exit_mm (A exits at once)")
+    run("delete")
+    a = ptr(current_task()["mm"])
+    check(comm(current_task()) == "A" and mm_counts(mm_at(a)) == (1, 1),
+          f"A exits, its mm's only user: {mm_counts(mm_at(a))}")
+    run(f"watch -l ((struct mm_struct *){a:#x})->mm_users.counter")
+    cont("A's mm_users reaching 0")
+    check(mm_counts(mm_at(a))[0] == 0 and "exit_mm" in frames() and "mmput" in frames(),
+          f"mm_users reaches 0 in mmput from exit_mm: {frames()}")
+    out = run(f"sl-mm (struct mm_struct *){a:#x}")
+    check("ZOMBIE (mm_users == 0)" in out and "lazy users: 2 A" in out,
+          f"sl-mm: a zombie, A its lazy user: {out!r}")
+    run("delete")
+    run(f"watch -l ((struct mm_struct *){a:#x})->mm_count.counter")
+    cont("A's mm_count dropping (the users' reference, in __mmput)")
+    check(mm_counts(mm_at(a)) == (0, 1) and "__mmput" in frames() and
+          lazy_users(a) == ["A"], f"the users' reference goes; A's lazy one keeps mm_count "
+                                  f"at 1: {mm_counts(mm_at(a))}, {lazy_users(a)}")
+    cont("A's mm_count reaching 0 (the last mmdrop)")
+    check(mm_counts(mm_at(a))[1] == 0 and frames()[:2] == ["mmdrop", "finish_task_switch"],
+          f"the last mmdrop is finish_task_switch's: {frames()[:3]}")
+    prev = gdb.newest_frame().older().read_var("prev").dereference()
+    check(not ptr(prev["mm"]) and comm(current_task()) == "B" and lazy_users(a) == [],
+          f"the last lazy user (a kernel thread) switched to B, none is left: "
+          f"{comm(prev)} -> {comm(current_task())}, {lazy_users(a)}")
+    cont("A's mm_struct freed (poisoned by the slab)")
+    check("__mmdrop" in frames() and "kmem_cache_free" in frames(),
+          f"__mmdrop frees the struct: {frames()}")
+    run("delete")
+
+
+def check_use_mm():
+    """scenario=use_mm: kthread_use_mm makes K1 a real user of U (CR3 written, outside
+    any switch), switched as a real task; kthread_unuse_mm leaves it lazy on U."""
+    run("hbreak kthread_use_mm")
+    cont("kthread_use_mm (K1 adopts U)")
+    run("delete")
+    k1 = current_task()
+    u = ptr(gdb.selected_frame().read_var("mm"))
+    borrowed = ptr(k1["active_mm"])
+    check(comm(k1) == "K1" and not ptr(k1["mm"]) and borrowed and borrowed != u,
+          "K1, a kernel thread lazy on another mm, adopts U")
+    users, count = mm_counts(mm_at(u))
+    borrowed_count = mm_counts(mm_at(borrowed))[1]
+    writes = int(gdb.parse_and_eval("boot_cpu_state.nr_cr3_writes"))
+    run("finish")
+    k1 = current_task()
+    check(ptr(k1["mm"]) == u and ptr(k1["active_mm"]) == u, "K1's mm and active_mm are U")
+    check(cr3() & CR3_ADDR_MASK == pgd_phys(mm_at(u)) and
+          int(gdb.parse_and_eval("boot_cpu_state.nr_cr3_writes")) == writes + 1,
+          "kthread_use_mm writes CR3 (once), U's PML4")
+    check(mm_counts(mm_at(u)) == (users, count + 1),
+          f"U: mm_count +1 (K1's reference), mm_users same: {mm_counts(mm_at(u))}")
+    check(mm_counts(mm_at(borrowed))[1] == borrowed_count - 1,
+          "the lazy reference on the mm K1 borrowed is dropped")
+    out = run("sl-mm")
+    check("real users: 2 K1" in out, f"sl-mm: K1 is U's real user: {out!r}")
+    at_switch = gdb.Breakpoint("context_switch", internal=True)
+    seen = set()
+    for _ in range(2):  # K1 -> K2 and back: K1 switched as a real task
+        cont("context_switch (K1, a real task now)")
+        check_switch(seen)
+    at_switch.delete()
+    check({kind for kind, _ in seen} == {0, 2},
+          f"K1 -> K2 real->kernel, back kernel->real: {seen}")
+    run("hbreak kthread_unuse_mm")
+    cont("kthread_unuse_mm (K1 gives U back)")
+    run("delete")
+    users, count = mm_counts(mm_at(u))
+    before = cr3()
+    run("finish")
+    k1 = current_task()
+    check(not ptr(k1["mm"]) and ptr(k1["active_mm"]) == u and cr3() == before,
+          "after kthread_unuse_mm K1 is lazy on U, CR3 unchanged")
+    check(mm_counts(mm_at(u)) == (users, count),
+          f"U's counts: K1's reference becomes the lazy one: {mm_counts(mm_at(u))}")
+    out = run("sl-ps")
+    check(re.search(r"^\*\s+2 K1 .* lazy\s+U:", out, re.M), f"sl-ps: K1 lazy on U: {out!r}")
+
+
 def main():
-    say("WAITING: switch_scenario_run (the all_cases scenario starting)")
+    scenario = gdb.convenience_variable("sl_scenario")
+    scenario = scenario.string() if scenario is not None else "all_cases"
+    say(f"WAITING: switch_scenario_run (the {scenario} scenario starting)")
     gdb.execute("hbreak switch_scenario_run", to_string=True)
     run("continue")
     run("delete")
+    if scenario == "zombie_mm":
+        check_zombie_mm()
+    elif scenario == "use_mm":
+        check_use_mm()
+    else:
+        check_all_cases()
+
+
+def check_all_cases():
     switch_to_line = source_line("context_switch", "switch_to(prev, next)")
     stepped, seen = set(), set()
     helpers_done = step_switch_done = False
