@@ -6,7 +6,7 @@
 # context switch can be followed without knowing where each field lives:
 #
 #   sl-ps  sl-mm [MM]  sl-cr3  sl-pt ADDR  sl-case  sl-switches [N]  sl-trace [N]
-#   sl-step-switch  sl-user-symbols [off]
+#   sl-step-switch  sl-user-symbols [off|sync]
 #   $current()  $task(PID)  $mm(PID)
 #
 # Every per-CPU read goes through cpus(): today sublet runs on the boot CPU only
@@ -615,8 +615,12 @@ def loaded_program():
 
 
 def sync_user_symbols():
-    """At a stop: the loaded program's symbols, if they are not the ones GDB holds."""
-    name = loaded_program()
+    """At a stop: the loaded program's symbols, if they are not the ones GDB holds. A stop
+    where the kernel's state cannot be read (before it runs) changes nothing."""
+    try:
+        name = loaded_program()
+    except (gdb.error, gdb.MemoryError):
+        return
     path = user_elf(name) if name else None
     if path is not None:
         swap_user_symbols(name, path)
@@ -669,7 +673,8 @@ mm), so `bt`, `list` and `info symbol $pc` name the source of the program stoppe
 even when another one was exec'd since. A breakpoint in user code must be a hardware
 one (`hbreak main`): the address is mapped only in that program's page tables, and any
 program running code at that address hits it (add `if $current()->pid == N`).
-`sl-user-symbols off` stops both (and empties hook-stop)."""
+`sl-user-symbols sync` does the swap once (hook-stop runs it; a hook-stop of your own is
+replaced). `sl-user-symbols off` stops both (and empties hook-stop)."""
 
     def __init__(self):
         super().__init__("sl-user-symbols", gdb.COMMAND_FILES)
