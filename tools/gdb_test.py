@@ -56,6 +56,8 @@ BEGIN, END = "@@@ begin", "@@@ end"
 # Kernel virtual addresses (pointers, text): they move when the code does. Physical
 # addresses (CR3, page-table entries) stay: they are what the session is about.
 KERNEL_ADDRESS = re.compile(r"0x(?:ffff[0-9a-f]{12}|ffffffff[0-9a-f]{8})")
+# docs/gdb.md's table of one conditional breakpoint per case: | case | `break ... if C` |
+CASE_ROW = re.compile(r"^\| ([^|`]+?) \| `break context_switch if (.+)` \|$", re.M)
 # What a `print` must never say in a doc: the command does not work as written.
 BAD_PRINT = ("<optimized out>", "Cannot access memory")
 
@@ -292,53 +294,62 @@ def scan_docs(directory):
     return texts, found, problems
 
 
+def replay_doc(args, path, blocks):
+    """Replay one document's sessions, one boot each: (the outputs of its commands in
+    order, None) or (None, why the replay stopped)."""
+    outputs = []
+    for number, (cmdline, session) in enumerate(doc_sessions(blocks)):
+        commands = [c for block in session for c in block.commands]
+        name = f"docs-{os.path.basename(path)[:-3]}-{number + 1}"
+        say(f"test-gdb: {os.path.relpath(path)}: session {number + 1} "
+            f"({len(commands)} commands, cmdline '{cmdline}')")
+        lines, timed_out, log = boot_with_gdb(
+            args, name, replay_script([c for _, c in commands]), cmdline)
+        replayed = replay_outputs(lines)
+        if timed_out or len(replayed) != len(commands):
+            line, failed = commands[min(len(replayed), len(commands) - 1)]
+            why = " (timeout)" if timed_out else ""
+            return None, (f"{os.path.relpath(path)}:{line}: replay stopped at `{failed}`"
+                          f"{why}; see {log}")
+        outputs += replayed
+    return outputs, None
+
+
+def first_difference(path, text, rendered):
+    """The message for the first line where a doc's transcript and the replay differ."""
+    old, new = text.split("\n"), rendered.split("\n")
+    diff = next(i for i, (a, b) in enumerate(zip(old + [""], new + [""])) if a != b)
+    return (f"{os.path.relpath(path)}:{diff + 1}: the transcript differs from the replay: "
+            f"doc says {old[diff]!r}, GDB says {new[diff]!r} (make test-gdb WRITE_DOCS=1 "
+            f"regenerates it)")
+
+
 def check_docs(args):
-    """Replay the GDB blocks of every docs/*.md, one boot per session; compare the
+    """Replay the GDB blocks of every docs/*.md; check the outputs (no print of an
+    optimized-out value, each case's breakpoint stopping at its case) and compare the
     gdb-session transcripts (or, --write-docs, rewrite them). (passed, message)"""
     texts, found, problems = scan_docs(args.docs)
     if problems:
         return False, "; ".join(problems)
-    total = 0
     for path, blocks in found.items():
-        outputs = []
-        for number, (cmdline, session) in enumerate(doc_sessions(blocks)):
-            commands = [c for block in session for _, c in block.commands]
-            name = f"docs-{os.path.basename(path)[:-3]}-{number + 1}"
-            say(f"test-gdb: {os.path.relpath(path)}: session {number + 1} "
-                f"({len(commands)} commands, cmdline '{cmdline}')")
-            lines, timed_out, log = boot_with_gdb(args, name, replay_script(commands), cmdline)
-            replayed = replay_outputs(lines)
-            if timed_out or len(replayed) != len(commands):
-                line, failed = [c for block in session for c in block.commands][
-                    min(len(replayed), len(commands) - 1)]
-                why = " (timeout)" if timed_out else ""
-                return False, (f"{os.path.relpath(path)}:{line}: replay stopped at "
-                               f"`{failed}`{why}; see {log}")
-            problems += bad_prints(session, replayed)
-            outputs += replayed
-            total += len(commands)
-        problems += case_stop_problems(os.path.relpath(path), texts[path], blocks, outputs)
+        outputs, failure = replay_doc(args, path, blocks)
+        if failure:
+            return False, failure
+        problems = bad_prints(blocks, outputs) + case_stop_problems(
+            os.path.relpath(path), texts[path], blocks, outputs)
         if problems:
             return False, "; ".join(problems)
         rendered = render_doc(texts[path], blocks, outputs)
-        if args.write_docs:
-            if rendered != texts[path]:
-                with open(path, "w") as doc:
-                    doc.write(rendered)
+        if rendered == texts[path]:
             continue
-        if rendered != texts[path]:
-            old, new = texts[path].split("\n"), rendered.split("\n")
-            diff = next(i for i, (a, b) in enumerate(zip(old + [""], new + [""])) if a != b)
-            return False, (f"{os.path.relpath(path)}:{diff + 1}: the transcript differs from "
-                           f"the replay: doc says {old[diff]!r}, GDB says {new[diff]!r} "
-                           f"(make test-gdb WRITE_DOCS=1 regenerates it)")
+        if not args.write_docs:
+            return False, first_difference(path, texts[path], rendered)
+        with open(path, "w") as doc:
+            doc.write(rendered)
+    total = sum(len(block.commands) for blocks in found.values() for block in blocks)
     verb = "rewritten from" if args.write_docs else "as written in"
     return True, (f"{total} commands of {len(found)} docs replayed, transcripts {verb} "
                   f"{', '.join(os.path.relpath(p) for p in found)}")
-
-
-# docs/gdb.md's table of one conditional breakpoint per case: | case | `break ... if C` |
-CASE_ROW = re.compile(r"^\| ([^|`]+?) \| `break context_switch if (.+)` \|$", re.M)
 
 
 def case_rows(text):

@@ -120,6 +120,21 @@ class Docs(unittest.TestCase):
         self.assertEqual(gdb_test.replay_script(["sl-ps"]).splitlines(),
                          ["echo @@@ begin\\n", "sl-ps", "echo @@@ end\\n"])
 
+    def test_each_case_breakpoint_must_stop_at_its_case(self):
+        text = "\n".join(["| real->kernel | `break context_switch if prev->mm && !next->mm` |",
+                          "| from an exited task | `break context_switch if X` |",
+                          "```gdb", "make debug", "(gdb) break context_switch if X",
+                          "(gdb) sl-case", "```", ""])
+        blocks = self.blocks(text)
+        exited = [[], ["2 A -> 3 B: exited->real (from an exited task)", "  CR3: written"]]
+        problems = gdb_test.case_stop_problems("d.md", text, blocks, exited)
+        self.assertEqual(problems, ["d.md: the condition for real->kernel is never replayed: "
+                                    "`break context_switch if prev->mm && !next->mm`"])
+        wrong = [[], ["2 A -> 3 B: real->real other mm"]]
+        problems = gdb_test.case_stop_problems("d.md", text, blocks, wrong)
+        self.assertIn("d.md: `break context_switch if X` stopped at real->real other mm, "
+                      "not from an exited task", problems)
+
     def test_the_docs_have_no_unreplayed_gdb_command(self):
         self.assertEqual(gdb_test.scan_docs(gdb_test.DOCS)[2], [])
 
