@@ -131,12 +131,21 @@ $(GEN)/asm-offsets.h: arch/x86_64/asm-offsets.c
 	  sed -n 's/.*->\([A-Za-z_0-9]*\) \$$\{0,1\}\([-0-9]*\).*/#define \1 \2/p' \
 		$(BUILD)/arch/x86_64/asm-offsets.s; } > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: %.c | $(GEN)/asm-offsets.h
+# The objects depend on the flags too: this file changes only when CFLAGS do (a flag
+# such as the debug flavour's -g3 then rebuilds what was built without it).
+# (The flags as set for every object, taken now: a target's own additions, such as
+# ubsan.o's, must not leak into the stamp when it is made as that object's prerequisite.)
+STAMPED_CFLAGS := $(CFLAGS)
+$(BUILD)/cflags.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(STAMPED_CFLAGS)' | cmp -s - $@ || echo '$(STAMPED_CFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(BUILD)/cflags.stamp | $(GEN)/asm-offsets.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/%.o: %.S $(GEN)/asm-offsets.h
+$(BUILD)/%.o: %.S $(GEN)/asm-offsets.h $(BUILD)/cflags.stamp
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
