@@ -98,8 +98,9 @@ static int kernel_thread(void *arg)
 
 /*
  * zombie_mm's K: runs lazily on A's address space once A, its last real user, has exited
- * (mm_users 0, mm_count 1: K's borrowed reference), then starts B; the switch K -> B
- * parks A's mm and finish_task_switch frees it.
+ * (mm_users 0, mm_count 1: the borrowed reference, now K's), then starts B and waits for
+ * it. The reference passes on to init (woken by A's exit), and the switch init -> B parks
+ * A's mm so that finish_task_switch frees it.
  */
 static int zombie_borrower(void *arg)
 {
@@ -280,7 +281,7 @@ static const struct switch_scenario scenarios[] = {
      start_lazy_tlb},
     {"kthreads", "two kernel threads: the borrowed reference moves from one to the other",
      start_kthreads},
-    {"zombie_mm", "A exits, K runs on A's emptied mm, K -> B frees it after the switch",
+    {"zombie_mm", "A exits, K and init borrow A's emptied mm, the switch to B frees it",
      start_zombie_mm},
     {"use_mm", "K1 adopts an mm with kthread_use_mm, is switched as a real task, gives it up",
      start_use_mm},
