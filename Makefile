@@ -117,6 +117,7 @@ help:
 	@echo "  (test, run, debug) CMDLINE= QEMU_EXTRA= TIMEOUT=$(TIMEOUT) SOAK=$(SOAK) V=1"
 	@echo "  GDB=$(GDB) GDBPORT=$(GDBPORT) GDB_PROG=$(GDB_PROG) (make debug)"
 	@echo "  SANITIZE= (1: the test kernel) DEBUG= (1: the -Og kernel) CC= CROSS_COMPILE= QEMU=$(QEMU)"
+	@echo "  USER_CC=$(USER_CC) (the user programs' compiler: a musl wrapper)"
 
 # ---- compiling ------------------------------------------------------------------------
 
