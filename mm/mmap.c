@@ -282,16 +282,19 @@ int mm_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new
 
 /*
  * The PTE protection of a present page in a VMA with vm_flags: as a fresh fault would
- * map it, except that a copy-on-write page stays read-only (the write fault copies it),
- * and a page of a VMA with no access at all loses _PAGE_USER, so that every ring-3
- * access faults and handle_mm_fault refuses it (access_error).
+ * map it, with two exceptions. A page that is not writable now may share its frame with
+ * another process (fork shares read-only pages as they are, writable ones copy-on-write),
+ * so it becomes writable only through the write fault (do_wp_page), which copies the
+ * frame unless this mm is its last user: it is marked _PAGE_COW, read-only. And a page
+ * of a VMA with no access at all loses _PAGE_USER, so that every ring-3 access faults
+ * and handle_mm_fault refuses it (access_error).
  */
 static pgprot_t mprotect_pte_prot(pte_t pte, unsigned long vm_flags)
 {
-	pgprot_t prot = vm_flags_to_prot(vm_flags) | (pte & _PAGE_COW);
+	pgprot_t prot = vm_flags_to_prot(vm_flags);
 
-	if (pte & _PAGE_COW)
-		prot &= ~_PAGE_RW;
+	if ((pte & _PAGE_COW) || ((prot & _PAGE_RW) && !(pte & _PAGE_RW)))
+		prot = (prot & ~_PAGE_RW) | _PAGE_COW;
 	if (!(vm_flags & VM_ACCESS_FLAGS))
 		prot &= ~_PAGE_USER;
 	return prot;

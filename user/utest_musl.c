@@ -520,6 +520,35 @@ UTEST(mprotect_changes_access_of_present_pages)
 	UEXPECT_EQ(munmap(p, 3 * PAGE_SIZE), 0);
 }
 
+/* In a child: make the shared read-only page writable and write it. */
+static int unprotect_and_write(void *arg)
+{
+	char *p = arg;
+
+	if (mprotect(p, PAGE_SIZE, PROT_READ | PROT_WRITE))
+		return 1;
+	p[0] = 0x11;
+	return p[0] == 0x11 ? 0 : 2;
+}
+
+/* fork shares a read-only page's frame: a write after mprotect must copy it, in the
+ * child and in the parent alike, never reach the other's. */
+UTEST(mprotect_write_after_fork_copies_the_page)
+{
+	char *p = map_pages(1);
+
+	UASSERT_NOT_NULL(p);
+	p[0] = 0x77;
+	UASSERT_EQ(mprotect(p, PAGE_SIZE, PROT_READ), 0);
+	UEXPECT_EXITED(utest_run_child(unprotect_and_write, p), 0);
+	UEXPECT_EQ(p[0], 0x77); /* the child's write stayed the child's */
+	UEXPECT_EXITED(utest_run_child(peek, p), 0);
+	UASSERT_EQ(mprotect(p, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	p[0] = 0x22;
+	UEXPECT_EQ(p[0], 0x22);
+	UEXPECT_EQ(munmap(p, PAGE_SIZE), 0);
+}
+
 /* What musl's malloc does with its bookkeeping: map PROT_NONE, open pages as needed. */
 UTEST(mprotect_opens_a_prot_none_mapping)
 {
