@@ -4,13 +4,13 @@
  * syscall_dispatch() is called by arch/x86_64/syscall.S with the user's registers in a
  * trap frame: rax = number, rdi rsi rdx r10 r8 r9 = arguments; the result (or -errno)
  * goes back in rax. Unknown numbers return -ENOSYS and are counted (syscall_enosys_count,
- * for the tests), with a kernel notice the first time each is seen. Before returning to user space
- * it runs the exit work: die if the thread group is being killed, reschedule if asked to.
+ * for the tests), with a kernel notice the first time each is seen. Before returning to
+ * user space it runs the exit work: die if the thread group is being killed, reschedule
+ * if asked to. The console's calls are in kernel/sys_io.c, the clocks' in sys_time.c.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/uaccess.h"
-#include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/syscall_table.h"
