@@ -120,6 +120,7 @@ help:
 	@echo "  (test, run, debug) CMDLINE= QEMU_EXTRA= TIMEOUT=$(TIMEOUT) SOAK=$(SOAK) V=1"
 	@echo "  GDB=$(GDB) GDBPORT=$(GDBPORT) GDB_PROG=$(GDB_PROG) (make debug)"
 	@echo "  SANITIZE= (1: the test kernel) DEBUG= (1: the -Og kernel) CC= CROSS_COMPILE= QEMU=$(QEMU)"
+	@echo "  USER_CC=$(USER_CC) (the user programs' compiler: a musl wrapper)"
 
 # ---- compiling ------------------------------------------------------------------------
 
@@ -184,23 +185,22 @@ $(BUILD)/sublet.asm: $(KERNEL)
 
 # ---- user programs --------------------------------------------------------------------
 # Every user/<prog>.c is a program: a static ELF64 executable build/user/<prog>.elf,
-# linked at 0x400000 by user/user.ld with user/lib/crt0.S first and the runtime
-# (user/lib/) as an archive, so a test program gets main() from user/lib/utest.c and
-# the others bring their own. The ISO carries them as multiboot2 modules named by file
-# name. They are x86-64 Linux executables too: `make user-host-test` runs the tests on
-# this machine. See docs/userspace-programs.md.
+# built against musl (`musl-gcc -static`, GNU ld's default layout) with our own helpers
+# (user/lib/: the test harness, exec by module name, wait statuses in words) as an
+# archive, so a test program gets main() from user/lib/utest.c and the others bring
+# their own. The ISO carries them as multiboot2 modules named by file name. They are
+# x86-64 Linux executables too: `make user-host-test` runs the same files on this
+# machine. See docs/userspace-programs.md.
 
 AR := $(CROSS_COMPILE)ar
+USER_CC ?= musl-gcc
 # In build/user/ whatever SANITIZE says: the plain and the test kernel run the same ones.
 USER_BUILD := build/user
-USER_CFLAGS := -std=gnu11 -m64 -O2 -g -ffreestanding -fno-pic -fno-pie -msse2 \
-	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-	-fno-strict-aliasing -fno-common -Wall -Wextra -Werror -I. -MMD -MP
-ifneq ($(filter clang%,$(notdir $(CC))),)
-USER_CFLAGS += -Wno-unused-command-line-argument
-endif
+USER_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -fno-pie -fno-omit-frame-pointer \
+	-fno-strict-aliasing -fno-common -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -I. -MMD -MP
 USER_ASFLAGS := $(filter-out -std=gnu11,$(USER_CFLAGS)) -D__ASSEMBLER__
-USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -z noexecstack -T user/user.ld
+USER_LDFLAGS := -static -no-pie -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
 USER_PROGS := $(sort $(basename $(notdir $(wildcard user/*.c))))
 # The programs init's ktest mode runs: utest_*, less helpers (*_child) they exec.
@@ -208,37 +208,27 @@ USER_TESTS := $(filter-out %_child,$(filter utest_%,$(USER_PROGS)))
 USER_ELFS := $(patsubst %,$(USER_BUILD)/%.elf,$(USER_PROGS))
 USER_PROG_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(USER_PROGS))
 USER_LIB_C := $(wildcard user/lib/*.c)
-USER_LIB_S := $(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S))
-USER_LIB_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(USER_LIB_C)) \
-	$(patsubst user/%.S,$(USER_BUILD)/%.o,$(USER_LIB_S))
-USER_CRT0 := $(USER_BUILD)/lib/crt0.o
-USER_LIB := $(USER_BUILD)/lib/libulib.a
+USER_LIB_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(USER_LIB_C))
+USER_LIB := $(USER_BUILD)/lib/libutest.a
 
 .PHONY: user user-host-test user-check
 all: user
 user: $(USER_ELFS)
 
 # Static pattern rules: they take precedence over the kernel's $(BUILD)/%.o rules.
-$(USER_PROG_OBJS) $(patsubst user/%.c,$(USER_BUILD)/%.o,$(USER_LIB_C)): \
-		$(USER_BUILD)/%.o: user/%.c
+$(USER_PROG_OBJS) $(USER_LIB_OBJS): $(USER_BUILD)/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
-
-$(USER_CRT0) $(patsubst user/%.S,$(USER_BUILD)/%.o,$(USER_LIB_S)): $(USER_BUILD)/%.o: user/%.S
-	@mkdir -p $(dir $@)
-	@echo "  AS      $<"
-	$(Q)$(CC) $(USER_ASFLAGS) -c -o $@ $<
+	$(Q)$(USER_CC) $(USER_CFLAGS) -c -o $@ $<
 
 $(USER_LIB): $(USER_LIB_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # user/check_elf.py refuses an image the kernel's loader should not get (W+X, wrong place).
-$(USER_ELFS): $(USER_BUILD)/%.elf: $(USER_BUILD)/%.o $(USER_CRT0) $(USER_LIB) user/user.ld \
-		user/check_elf.py
+$(USER_ELFS): $(USER_BUILD)/%.elf: $(USER_BUILD)/%.o $(USER_LIB) user/check_elf.py
 	@echo "  LD      $@"
-	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_EXTRA_OBJS) $(USER_LIB)
+	$(Q)$(USER_CC) $(USER_LDFLAGS) -o $@ $< $(USER_EXTRA_OBJS) $(USER_LIB)
 	$(Q)$(PYTHON) user/check_elf.py $@ || { rm -f $@; exit 1; }
 
 # The user tests on this Linux machine (same syscall numbers and ABI), driven by init's
@@ -256,7 +246,7 @@ user-check: $(USER_ELFS)
 	$(PYTHON) user/check_elf.py $(USER_ELFS)
 check: user-check
 
--include $(USER_PROG_OBJS:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_CRT0:.o=.d)
+-include $(USER_PROG_OBJS:.o=.d) $(USER_LIB_OBJS:.o=.d)
 
 # The fuzzer's engine (user/fuzz/) is linked into utest_fuzz only. See docs/fuzzing.md.
 USER_FUZZ_C_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(wildcard user/fuzz/*.c))
@@ -264,11 +254,11 @@ USER_FUZZ_S_OBJS := $(patsubst user/%.S,$(USER_BUILD)/%.o,$(wildcard user/fuzz/*
 $(USER_FUZZ_C_OBJS): $(USER_BUILD)/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
+	$(Q)$(USER_CC) $(USER_CFLAGS) -c -o $@ $<
 $(USER_FUZZ_S_OBJS): $(USER_BUILD)/%.o: user/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(USER_ASFLAGS) -c -o $@ $<
+	$(Q)$(USER_CC) $(USER_ASFLAGS) -c -o $@ $<
 $(USER_BUILD)/utest_fuzz.elf: $(USER_FUZZ_C_OBJS) $(USER_FUZZ_S_OBJS)
 $(USER_BUILD)/utest_fuzz.elf: USER_EXTRA_OBJS := $(USER_FUZZ_C_OBJS) $(USER_FUZZ_S_OBJS)
 -include $(USER_FUZZ_C_OBJS:.o=.d) $(USER_FUZZ_S_OBJS:.o=.d)
@@ -418,7 +408,7 @@ bench: deps $(KERNEL) $(USER_ELFS)
 # ---- set-up and housekeeping ----------------------------------------------------------
 
 DEPS_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools \
-	ovmf gdb python3
+	ovmf gdb python3 musl-tools
 deps:
 	@tools/deps.sh $(DEPS_PACKAGES)
 

@@ -11,10 +11,11 @@
  *
  * Two segments may not share a page, even at their edges as some linkers arrange (text
  * ending and rodata starting in one page): each page gets exactly one set of
- * permissions, so sharing would force a merge that could break W^X. sublet's linker
- * script (user/user.ld) starts every segment on its own page; anything else is refused
- * with "segments N and M overlap". Segment numbers in messages are program-header
- * indexes, as `readelf -l` numbers them.
+ * permissions, so sharing would force a merge that could break W^X. GNU ld's default
+ * layout for a static program (what `musl-gcc -static` makes) starts every segment on
+ * a page of its own, its file offset congruent to its address modulo the page size;
+ * anything else is refused with "segments N and M overlap". Segment numbers in messages are
+ * program-header indexes, as `readelf -l` numbers them.
  */
 #include "kernel/elf.h"
 #include "arch/x86_64/page.h"
@@ -259,6 +260,26 @@ static int load_segment(struct mm_struct *mm, const void *image, const Elf64_Phd
 	return 0;
 }
 
+/*
+ * Where the program headers are in the loaded image, for the auxiliary vector's AT_PHDR
+ * (a C library finds its PT_TLS there): inside the PT_LOAD segment whose file bytes hold
+ * them (a static program's first segment holds the ELF header and the table), or 0 if
+ * none does. The image was checked: the table lies inside the file.
+ */
+static u64 phdr_address(const void *image, const Elf64_Ehdr *eh)
+{
+	u64 table_end = eh->e_phoff + (u64)eh->e_phnum * eh->e_phentsize;
+	Elf64_Phdr ph;
+
+	for (unsigned int i = 0; i < eh->e_phnum; i++) {
+		read_phdr(image, eh, i, &ph);
+		if (ph.p_type == PT_LOAD && ph.p_offset <= eh->e_phoff &&
+		    table_end <= ph.p_offset + ph.p_filesz)
+			return ph.p_vaddr + (eh->e_phoff - ph.p_offset);
+	}
+	return 0;
+}
+
 int elf_load(struct mm_struct *mm, const void *image, size_t size, struct elf_load_info *info)
 {
 	char why[ELF_WHY_LEN];
@@ -284,5 +305,7 @@ int elf_load(struct mm_struct *mm, const void *image, size_t size, struct elf_lo
 	}
 	info->entry = eh.e_entry;
 	info->end_of_data = end_of_data;
+	info->phdr = phdr_address(image, &eh);
+	info->phnum = eh.e_phnum;
 	return 0;
 }

@@ -6,9 +6,11 @@
  * Everything about the file is checked before anything is mapped: a malformed image is
  * refused with -ENOEXEC and one line saying what is wrong, and leaks nothing.
  *
- * Only what sublet's own user programs need is accepted (user/user.ld): ET_EXEC for
- * x86-64, every PT_LOAD segment on pages of its own (no two segments share a page) and
- * never both writable and executable; no interpreter, no dynamic section.
+ * Only static programs as `musl-gcc -static` (GNU ld's default layout) makes them are
+ * accepted: ET_EXEC for x86-64, every PT_LOAD segment on pages of its own (no two
+ * segments share a page; a file offset congruent to the address, not necessarily
+ * page-aligned) and never both writable and executable; no interpreter, no dynamic
+ * section. PT_TLS, PT_GNU_STACK and PT_GNU_RELRO need nothing from the loader.
  * Type, structure and constant names are the ELF specification's (System V ABI,
  * "Object Files", and its x86-64 supplement).
  */
@@ -105,6 +107,8 @@ typedef struct {
 struct elf_load_info {
 	u64 entry;	 /* e_entry */
 	u64 end_of_data; /* highest p_vaddr + p_memsz, page-aligned up: where brk starts */
+	u64 phdr;	 /* the program headers' user address (0: not in any segment) */
+	u64 phnum;	 /* e_phnum */
 };
 
 /*

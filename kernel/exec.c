@@ -23,9 +23,9 @@
 #include "mm/mm_struct.h"
 #include "mm/pgtable.h"
 #include "sched/process.h"
+#include "sched/signal.h"
 
 #define EXEC_MAX_ARGS 32
-#define AT_NULL 0
 
 /* Write len bytes at user address va of mm (not necessarily loaded) through the direct
  * map, faulting pages in as needed. */
@@ -56,13 +56,49 @@ static int write_to_mm(struct mm_struct *mm, unsigned long va, const void *src, 
 }
 
 /*
- * The process-start stack (SysV x86-64 ABI, 3.4.1): rsp -> argc, argv[0..argc-1], NULL,
- * envp NULL, auxv AT_NULL; the strings themselves above. Returns the initial rsp.
+ * The auxiliary vector's entries sublet gives (Linux's numbers, its uapi/linux/auxvec.h):
+ * what a static C library looks for at start-up. musl finds its thread-local storage
+ * template (PT_TLS) through AT_PHDR/AT_PHNUM; without them a program's __thread
+ * variables would start uninitialised.
  */
-static long setup_stack(struct mm_struct *mm, const char *const *argv, int argc)
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_ENTRY 9
+#define AUXV_WORDS 12 /* five pairs and the AT_NULL pair */
+
+static int fill_auxv(u64 *words, const struct elf_load_info *info)
+{
+	int n = 0;
+
+	if (info->phdr) {
+		words[n++] = AT_PHDR;
+		words[n++] = info->phdr;
+		words[n++] = AT_PHENT;
+		words[n++] = sizeof(Elf64_Phdr);
+		words[n++] = AT_PHNUM;
+		words[n++] = info->phnum;
+	}
+	words[n++] = AT_PAGESZ;
+	words[n++] = PAGE_SIZE;
+	words[n++] = AT_ENTRY;
+	words[n++] = info->entry;
+	words[n++] = AT_NULL;
+	words[n++] = 0;
+	return n;
+}
+
+/*
+ * The process-start stack (SysV x86-64 ABI, 3.4.1): rsp -> argc, argv[0..argc-1], NULL,
+ * envp NULL, the auxiliary vector; the strings themselves above. Returns the initial rsp.
+ */
+static long setup_stack(struct mm_struct *mm, const char *const *argv, int argc,
+			const struct elf_load_info *info)
 {
 	unsigned long sp = USER_STACK_TOP, string_va[EXEC_MAX_ARGS];
-	u64 words[EXEC_MAX_ARGS + 5];
+	u64 words[EXEC_MAX_ARGS + 3 + AUXV_WORDS];
 	int n = 0;
 
 	if (mm_add_vma(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE))
@@ -78,10 +114,9 @@ static long setup_stack(struct mm_struct *mm, const char *const *argv, int argc)
 	words[n++] = argc;
 	for (int i = 0; i < argc; i++)
 		words[n++] = string_va[i];
-	words[n++] = 0;	      /* argv terminator */
-	words[n++] = 0;	      /* empty environment */
-	words[n++] = AT_NULL; /* empty auxiliary vector */
-	words[n++] = 0;
+	words[n++] = 0; /* argv terminator */
+	words[n++] = 0; /* empty environment */
+	n += fill_auxv(&words[n], info);
 	sp = ALIGN_DOWN(sp - n * sizeof(u64), 16);
 	if (write_to_mm(mm, sp, words, n * sizeof(u64)))
 		return -ENOMEM;
@@ -134,7 +169,7 @@ static int build_mm(const char *name, const char *const *argv, int argc, struct 
 		printk("exec: cannot run %s (%d)\n", name, err);
 		goto err_put;
 	}
-	*sp = setup_stack(mm, argv, argc);
+	*sp = setup_stack(mm, argv, argc, info);
 	if (*sp < 0) {
 		err = (int)*sp;
 		goto err_put;
@@ -162,6 +197,7 @@ void exec_prepared_mm(struct mm_struct *mm, const char *name, u64 entry, u64 sp,
 	fpu_init_state(&tsk->fpu);
 	fpu_restore(&tsk->fpu);
 	reset_user_segments(&tsk->thread.segs);
+	flush_signal_handlers(tsk);
 	tsk->user_fpu = true;
 	start_thread(tf, entry, sp);
 }

@@ -1,5 +1,6 @@
 /*
- * kernel/sys_sysinfo.c - sysinfo(2): memory and process counts for user space.
+ * kernel/sys_sysinfo.c - sysinfo(2): memory and process counts for user space; and
+ * uname(2): what the system is.
  *
  * Linux's call (x86-64 number 99) with Linux's struct sysinfo, byte for byte, so that a
  * program built for either kernel reads the same fields. The memory figures come from the
@@ -13,6 +14,7 @@
 #include "kernel/string.h"
 #include "kernel/syscall_table.h"
 #include "kernel/sysinfo.h"
+#include "kernel/version.h"
 #include "mm/page_alloc.h"
 #include "sched/sched.h"
 
@@ -41,4 +43,33 @@ long sys_sysinfo(unsigned long info_ptr, unsigned long a1, unsigned long a2, uns
 	if (copy_to_user((void *)info_ptr, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
+}
+
+/* uname(2)'s struct utsname: six NUL-terminated fields of 65 bytes (Linux's new_utsname). */
+#define UTS_FIELD_LEN 65
+
+struct new_utsname {
+	char sysname[UTS_FIELD_LEN];
+	char nodename[UTS_FIELD_LEN];
+	char release[UTS_FIELD_LEN];
+	char version[UTS_FIELD_LEN];
+	char machine[UTS_FIELD_LEN];
+	char domainname[UTS_FIELD_LEN];
+};
+
+/* What the system is: "sublet", its version (kernel/version.h), "x86_64". There is no
+ * network, so the node name is Linux's default ("(none)"), as is the domain name. */
+long sys_uname(unsigned long name, unsigned long a1, unsigned long a2, unsigned long a3,
+	       unsigned long a4, unsigned long a5, struct trap_frame *tf)
+{
+	struct new_utsname uts;
+
+	memset(&uts, 0, sizeof(uts));
+	strlcpy(uts.sysname, "sublet", sizeof(uts.sysname));
+	strlcpy(uts.nodename, "(none)", sizeof(uts.nodename));
+	strlcpy(uts.release, SUBLET_VERSION, sizeof(uts.release));
+	strlcpy(uts.version, SUBLET_BANNER, sizeof(uts.version));
+	strlcpy(uts.machine, "x86_64", sizeof(uts.machine));
+	strlcpy(uts.domainname, "(none)", sizeof(uts.domainname));
+	return copy_to_user((void *)name, &uts, sizeof(uts)) ? -EFAULT : 0;
 }

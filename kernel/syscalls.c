@@ -3,13 +3,14 @@
  *
  * syscall_dispatch() is called by arch/x86_64/syscall.S with the user's registers in a
  * trap frame: rax = number, rdi rsi rdx r10 r8 r9 = arguments; the result (or -errno)
- * goes back in rax. Unknown numbers return -ENOSYS. Before returning to user space it
- * runs the exit work: die if the thread group is being killed, reschedule if asked to.
+ * goes back in rax. Unknown numbers return -ENOSYS and are counted (syscall_enosys_count,
+ * for the tests), with a kernel notice the first time each is seen. Before returning to
+ * user space it runs the exit work: die if the thread group is being killed, reschedule
+ * if asked to. The console's calls are in kernel/sys_io.c, the clocks' in sys_time.c.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/uaccess.h"
-#include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/syscall_table.h"
@@ -17,38 +18,29 @@
 #include "mm/slab.h"
 #include "sched/process.h"
 
-#define WRITE_CHUNK 256
 #define EXECVE_NAME_MAX 64
 #define EXECVE_ARG_MAX 128
 #define EXECVE_MAX_ARGS 16
 #define RUSAGE_SIZE 144 /* Linux's struct rusage on x86-64: 2 timevals and 14 longs */
-
-static long sys_write(unsigned long fd, unsigned long buf, unsigned long count, unsigned long a3,
-		      unsigned long a4, unsigned long a5, struct trap_frame *tf)
-{
-	char chunk[WRITE_CHUNK];
-	unsigned long done = 0;
-
-	if (fd != 1 && fd != 2)
-		return -EBADF;
-	if (!access_ok((const void *)buf, count))
-		return -EFAULT;
-	while (done < count) {
-		unsigned long n = count - done < WRITE_CHUNK ? count - done : WRITE_CHUNK;
-
-		if (copy_from_user(chunk, (const void *)(buf + done), n))
-			return done ? (long)done : -EFAULT;
-		console_write(chunk, n);
-		done += n;
-	}
-	return (long)done;
-}
 
 /* The process id: the thread group's (the leader's pid). */
 static long sys_getpid(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
 		       unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	return current->tgid;
+}
+
+/*
+ * set_tid_address: remember where the thread's id lives in user memory (musl's start-up
+ * and thread code pass it); returns the thread's id. Clearing the word and waking a
+ * futex on it at exit comes with futex, a later stage of issue 13.
+ */
+static long sys_set_tid_address(unsigned long tidptr, unsigned long a1, unsigned long a2,
+				unsigned long a3, unsigned long a4, unsigned long a5,
+				struct trap_frame *tf)
+{
+	current->clear_child_tid = tidptr;
+	return current->pid;
 }
 
 /* The calling thread's own id. */
@@ -215,10 +207,23 @@ static long sys_execve(unsigned long path, unsigned long argv, unsigned long env
 }
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
+    [__NR_read] = sys_read,
     [__NR_write] = sys_write,
     [__NR_mmap] = sys_mmap,
+    [__NR_mprotect] = sys_mprotect,
     [__NR_munmap] = sys_munmap,
     [__NR_brk] = sys_brk,
+    [__NR_rt_sigaction] = sys_rt_sigaction,
+    [__NR_rt_sigprocmask] = sys_rt_sigprocmask,
+    [__NR_ioctl] = sys_ioctl,
+    [__NR_readv] = sys_readv,
+    [__NR_writev] = sys_writev,
+    [__NR_madvise] = sys_madvise,
+    [__NR_uname] = sys_uname,
+    [__NR_gettimeofday] = sys_gettimeofday,
+    [__NR_arch_prctl] = sys_arch_prctl,
+    [__NR_set_tid_address] = sys_set_tid_address,
+    [__NR_clock_gettime] = sys_clock_gettime,
     [__NR_sched_yield] = sys_sched_yield,
     [__NR_nanosleep] = sys_nanosleep,
     [__NR_getpid] = sys_getpid,
@@ -232,6 +237,41 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_gettid] = sys_gettid,
     [__NR_exit_group] = sys_exit_group,
 };
+
+/*
+ * Calls sublet lacks, counted per number: one counter per table slot, the last one for
+ * every number beyond the table (huge, negative). Atomic increments: any CPU, any task.
+ */
+static unsigned long enosys_count[NR_SYSCALLS + 1];
+
+static unsigned long enosys_slot(unsigned long nr)
+{
+	return nr < NR_SYSCALLS ? nr : NR_SYSCALLS;
+}
+
+unsigned long syscall_enosys_count(unsigned long nr)
+{
+	return __atomic_load_n(&enosys_count[enosys_slot(nr)], __ATOMIC_RELAXED);
+}
+
+/* An unimplemented call: -ENOSYS, counted, and a notice the first time each number is
+ * seen, naming it and the program, so that a porter sees what is missing. */
+static long sys_ni_syscall(unsigned long nr)
+{
+	unsigned long slot = enosys_slot(nr);
+
+	if (__atomic_fetch_add(&enosys_count[slot], 1, __ATOMIC_RELAXED) == 0) {
+		if (slot < NR_SYSCALLS)
+			printk(
+			    "syscall: %s (pid %d) called unimplemented system call %lu: -ENOSYS\n",
+			    current->comm, current->pid, nr);
+		else
+			printk("syscall: %s (pid %d) called system call %ld, beyond the table: "
+			       "-ENOSYS\n",
+			       current->comm, current->pid, (long)nr);
+	}
+	return -ENOSYS;
+}
 
 /* Work before returning to user space, interrupts off: die if a fatal signal is
  * pending (a kill of the thread group: sched/signal.h), reschedule while asked to. */
@@ -257,11 +297,13 @@ void exit_to_user_mode(void)
 bool syscall_dispatch(struct trap_frame *tf)
 {
 	unsigned long nr = tf->rax;
-	long ret = -ENOSYS;
+	long ret;
 
 	local_irq_enable();
 	if (likely(nr < NR_SYSCALLS && syscall_table[nr]))
 		ret = syscall_table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9, tf);
+	else
+		ret = sys_ni_syscall(nr);
 	if (nr != __NR_execve || ret < 0)
 		tf->rax = (u64)ret; /* a successful execve has set up a fresh frame */
 	local_irq_disable();

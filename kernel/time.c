@@ -24,6 +24,7 @@
  */
 volatile u64 jiffies;
 unsigned long tsc_khz;
+static u64 tsc_at_start; /* the TSC when timer_init calibrated it: time 0 of ktime_get_ns */
 static bool timer_started;
 
 /* The tick. EOI first: scheduler_tick() may ask for a switch, and the next task must
@@ -48,6 +49,7 @@ void timer_init(void)
 	apic_init();
 	apic_timer_calibrate(&cal);
 	tsc_khz = cal.tsc_hz / HZ_PER_KHZ;
+	tsc_at_start = rdtsc();
 	period = (cal.apic_timer_hz + HZ / 2) / HZ;
 	BUG_ON_MSG(period == 0 || period > UINT32_MAX,
 		   "timer: %lu APIC timer Hz gives %lu ticks per jiffy at HZ=%d, which the "
@@ -60,6 +62,20 @@ void timer_init(void)
 	       lapic_timer_period, HZ);
 	printk("tsc: %lu.%03lu MHz, calibrated against the PIT\n", tsc_khz / KHZ_PER_MHZ,
 	       tsc_khz % KHZ_PER_MHZ);
+}
+
+/* Split at whole seconds, so that the nanosecond product cannot overflow: the rest is
+ * below one second of cycles (tsc_khz * 1000), times 10^6 fits 64 bits up to ~18 THz. */
+u64 ktime_get_ns(void)
+{
+	u64 cycles, cycles_per_sec;
+
+	if (!tsc_khz)
+		return 0;
+	cycles = rdtsc() - tsc_at_start;
+	cycles_per_sec = (u64)tsc_khz * MSEC_PER_SEC;
+	return cycles / cycles_per_sec * NSEC_PER_SEC +
+	       cycles % cycles_per_sec * (NSEC_PER_SEC / MSEC_PER_SEC) / tsc_khz;
 }
 
 u64 jiffies_to_msecs(u64 j)

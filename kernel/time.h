@@ -37,6 +37,10 @@ extern unsigned long tsc_khz;
  */
 void timer_init(void);
 
+/* Nanoseconds since timer_init() by the calibrated TSC (0 before it): the clock of
+ * clock_gettime (kernel/sys_time.c). Never goes backwards on one CPU. */
+u64 ktime_get_ns(void);
+
 /* Convert between ticks and milliseconds: exact for whole ticks, rounding down. */
 u64 jiffies_to_msecs(u64 j);
 /* The number of ticks that spans at least ms milliseconds (rounding up), as msleep needs. */

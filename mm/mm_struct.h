@@ -91,12 +91,22 @@ int mm_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new
 int do_add_vma(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long vm_flags);
 int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 int do_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new_end);
+/* mprotect: give [start, end) (page-aligned, inside VMAs with no hole, else -ENOMEM) the
+ * access rights vm_flags (VM_READ | VM_WRITE | VM_EXEC), splitting VMAs at the edges and
+ * rewriting the present PTEs (TLB flushed). */
+int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long end,
+		unsigned long vm_flags);
+/* madvise(MADV_DONTNEED): drop the pages of [start, end) (no hole, else -ENOMEM); the
+ * VMAs stay, so the next touch finds a zeroed page, as Linux's private anonymous memory. */
+int do_madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned long end);
 /* Room for len bytes: the highest free range below mm->mmap_base, or 0. One pass over
  * the VMAs (mm->vmas_visited grows by at most their number). mmap_lock for writing. */
 unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len);
 
 /* Does no VMA overlap [start, end)? mmap_lock held. */
 bool mm_range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* Whether VMAs cover [start, end) without a hole. mmap_lock held. */
+bool mm_range_is_mapped(struct mm_struct *mm, unsigned long start, unsigned long end);
 /* The VMA containing addr, or NULL. mmap_lock held (reading is enough). */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 /*

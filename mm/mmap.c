@@ -278,6 +278,85 @@ int mm_resize_vma(struct mm_struct *mm, unsigned long old_end, unsigned long new
 	return err;
 }
 
+/* ---- changing protections (mprotect) and dropping pages (madvise) --------------------- */
+
+/*
+ * The PTE protection of a present page in a VMA with vm_flags: as a fresh fault would
+ * map it, with two exceptions. A page that is not writable now may share its frame with
+ * another process (fork shares read-only pages as they are, writable ones copy-on-write),
+ * so it becomes writable only through the write fault (do_wp_page), which copies the
+ * frame unless this mm is its last user: it is marked _PAGE_COW, read-only. And a page
+ * of a VMA with no access at all loses _PAGE_USER, so that every ring-3 access faults
+ * and handle_mm_fault refuses it (access_error).
+ */
+static pgprot_t mprotect_pte_prot(pte_t pte, unsigned long vm_flags)
+{
+	pgprot_t prot = vm_flags_to_prot(vm_flags);
+
+	if ((pte & _PAGE_COW) || ((prot & _PAGE_RW) && !(pte & _PAGE_RW)))
+		prot = (prot & ~_PAGE_RW) | _PAGE_COW;
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		prot &= ~_PAGE_USER;
+	return prot;
+}
+
+/* pte_entry of mprotect: rewrite one present page's protection (protect_page flushes
+ * its TLB entry). */
+static int change_pte_prot(struct mm_struct *mm, unsigned long va, pte_t *pte, void *data)
+{
+	const unsigned long *vm_flags = data;
+
+	return protect_page(mm, va, mprotect_pte_prot(*pte, *vm_flags));
+}
+
+static const struct mm_walk_ops change_prot_ops = {.pte_entry = change_pte_prot};
+
+bool mm_range_is_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned long covered = start;
+
+	list_for_each_entry(vma, &mm->mmap, vm_list) {
+		if (vma->vm_end <= covered)
+			continue;
+		if (vma->vm_start > covered)
+			return false;
+		covered = vma->vm_end;
+		if (covered >= end)
+			return true;
+	}
+	return false;
+}
+
+int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long end,
+		unsigned long vm_flags)
+{
+	struct vm_area_struct *vma;
+
+	mmap_assert_write_locked(mm);
+	if (!mm_range_is_mapped(mm, start, end))
+		return -ENOMEM; /* as Linux: part of the range is not mapped */
+	if (split_at(mm, start) || split_at(mm, end))
+		return -ENOMEM;
+	list_for_each_entry(vma, &mm->mmap, vm_list) {
+		if (vma->vm_start >= end)
+			break;
+		if (vma->vm_end <= start)
+			continue;
+		vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | vm_flags;
+	}
+	return walk_page_range(mm, start, end, &change_prot_ops, &vm_flags);
+}
+
+int do_madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	mmap_assert_write_locked(mm);
+	if (!mm_range_is_mapped(mm, start, end))
+		return -ENOMEM;
+	zap_range(mm, start, end);
+	return 0;
+}
+
 /* ---- page faults ----------------------------------------------------------------------- */
 
 /*

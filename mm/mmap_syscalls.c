@@ -1,8 +1,10 @@
 /*
- * mm/mmap_syscalls.c - mmap, munmap and brk: anonymous memory for user programs.
+ * mm/mmap_syscalls.c - mmap, munmap, brk, mprotect and madvise: anonymous memory for
+ * user programs.
  *
- * All three only change VMAs; pages arrive on first touch (handle_mm_fault in
- * mm/mmap.c, called from the page-fault handler), zeroed. Each holds the process's
+ * mmap, munmap and brk only change VMAs; pages arrive on first touch (handle_mm_fault
+ * in mm/mmap.c, called from the page-fault handler), zeroed. mprotect also rewrites the
+ * pages already there, madvise(MADV_DONTNEED) drops them. Each holds the process's
  * mmap_lock for writing from its first look at the address space to its last change, so
  * what it checked still holds when it acts, whatever the process's other threads do.
  */
@@ -113,4 +115,91 @@ long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2, unsigned lo
 	brk = mm_brk(mm, addr);
 	mmap_write_unlock(mm);
 	return (long)brk;
+}
+
+/*
+ * mprotect: Linux's argument rules (start page-aligned, len rounded up, 0 is a no-op,
+ * a range that wraps or leaves user space -ENOMEM, a hole -ENOMEM) and sublet's W^X rule
+ * for user memory, as mmap and the ELF loader have it: write and execute together are
+ * refused (-EINVAL).
+ */
+long sys_mprotect(unsigned long start, unsigned long len, unsigned long prot, unsigned long a3,
+		  unsigned long a4, unsigned long a5, struct trap_frame *tf)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end;
+	int err;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) ||
+	    (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (len > TASK_SIZE || end <= start || end > TASK_SIZE)
+		return -ENOMEM;
+	mmap_write_lock(mm);
+	err = do_mprotect(mm, start, end, prot_to_vm_flags(prot));
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/*
+ * The advice madvise accepts and does nothing for: hints Linux is also free to ignore
+ * (access patterns, huge pages, merging, core dumps, reclaim), and MADV_FREE, whose
+ * pages may keep their contents or read back zero: keeping them is one of the two.
+ * Advice that changes what a program sees (MADV_DONTFORK, MADV_WIPEONFORK) is refused
+ * with -EINVAL, as a Linux kernel built without the feature refuses it.
+ */
+static bool madvise_hint(unsigned long advice)
+{
+	switch (advice) {
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_FREE:
+	case MADV_DOFORK:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_KEEPONFORK:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* madvise: MADV_DONTNEED drops the pages (they read back zero); the hints above are
+ * accepted; Linux's argument errors (-EINVAL) and -ENOMEM for a hole. */
+long sys_madvise(unsigned long start, unsigned long len, unsigned long advice, unsigned long a3,
+		 unsigned long a4, unsigned long a5, struct trap_frame *tf)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end;
+	int err = 0;
+
+	if (!IS_ALIGNED(start, PAGE_SIZE) || (advice != MADV_DONTNEED && !madvise_hint(advice)))
+		return -EINVAL;
+	end = start + ALIGN_UP(len, PAGE_SIZE);
+	if (ALIGN_UP(len, PAGE_SIZE) < len || end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (end > TASK_SIZE)
+		return -ENOMEM;
+	mmap_write_lock(mm);
+	if (advice == MADV_DONTNEED)
+		err = do_madvise_dontneed(mm, start, end);
+	else if (!mm_range_is_mapped(mm, start, end))
+		err = -ENOMEM;
+	mmap_write_unlock(mm);
+	return err;
 }

@@ -20,6 +20,7 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/mm_struct.h"
+#include "sched/signal.h"
 #include "sched/task_internal.h"
 #include "sched/wait.h"
 
@@ -79,8 +80,11 @@ long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *
 	if (!child->mm)
 		goto err_free_task;
 	fpu_save(&child->fpu); /* the parent's live registers are the child's too */
-	save_user_segments(&child->thread.segs); /* and so are its selectors */
+	save_user_segments(&child->thread.segs);		/* and so are its selectors */
+	child->thread.segs.fsbase = parent->thread.segs.fsbase; /* and its TLS bases */
+	child->thread.segs.gsbase = parent->thread.segs.gsbase;
 	child->user_fpu = true;
+	copy_sighand(child, parent); /* a thread's own copy of the actions goes unused */
 
 	child_tf = task_pt_regs(child);
 	*child_tf = *tf;

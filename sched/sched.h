@@ -20,6 +20,7 @@
 #include "kernel/list.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
+#include "kernel/uapi/signal.h"
 #include "mm/vmalloc.h"
 
 #define TASK_COMM_LEN 16
@@ -40,6 +41,14 @@
 #define PF_KTHREAD 0x00200000 /* a kernel thread: never has an mm of its own */
 
 typedef int pid_t;
+
+/* Linux x86-64's struct sigaction as rt_sigaction passes it (its kernel_sigaction). */
+struct k_sigaction {
+	u64 handler; /* SIG_DFL, SIG_IGN or a user address */
+	u64 flags;   /* SA_* */
+	u64 restorer;
+	u64 mask; /* blocked while the handler runs */
+};
 
 struct thread_struct {
 	u64 sp; /* saved kernel stack pointer while switched out (switch_to) */
@@ -81,6 +90,12 @@ struct task_struct {
 	int group_exit_code;
 	struct task_struct *group_exec_task;
 	unsigned long pending;
+	/* rt_sigprocmask's mask (bit sig - 1; never SIGKILL or SIGSTOP): written only by the
+	 * thread itself, copied to a clone before it runs, kept across execve. */
+	u64 blocked;
+	/* rt_sigaction's actions, the group's: only the leader's are used (process_lock).
+	 * Stored, not yet delivered (sched/sigaction.c). */
+	struct k_sigaction sigactions[_NSIG];
 
 	/*
 	 * The address space. mm: the task's own (NULL for kernel threads and for a task
@@ -116,6 +131,8 @@ struct task_struct {
 	struct list_head children;  /* processes this one forked, until it reaps them */
 	struct list_head sibling;   /* link in parent->children */
 	bool forked; /* made by fork/clone, not a thread: its parent (or nobody) reaps it */
+	/* set_tid_address's user pointer (0: none). Only the task itself writes it. */
+	unsigned long clear_child_tid;
 	/* mm/mmap.c: the page of the last fault retried as spurious, | 1 (0: none). Only the
 	 * task itself, in its page faults, touches it. */
 	unsigned long spurious_fault_page;

@@ -50,4 +50,12 @@ bool kill_thread_group(struct task_struct *p, int sig);
 void fatal_signal_exit(void) __noreturn;
 int de_thread(void);
 
+/*
+ * Signal bookkeeping (sched/sigaction.c): copy_sighand gives a new task its parent's
+ * blocked mask and its parent group's actions (fork, clone; the child is not running
+ * yet); flush_signal_handlers resets task's group's handled signals to SIG_DFL (execve).
+ */
+void copy_sighand(struct task_struct *child, struct task_struct *parent);
+void flush_signal_handlers(struct task_struct *task);
+
 #endif

@@ -3,7 +3,7 @@
  * and that neither path leaks.
  *
  * Every test builds the same small, good executable in a static buffer (build_image()),
- * laid out as user/user.ld lays out real programs: a text segment spanning two pages, a
+ * laid out as GNU ld lays out real programs: a text segment spanning two pages, a
  * read-only segment, a data segment whose bss runs over two more pages, and a
  * PT_GNU_STACK header. A refusal test then breaks one thing and checks elf_check() says
  * -ENOEXEC with the expected reason, and that elf_load() into a fresh mm maps nothing;
@@ -203,7 +203,7 @@ KTEST(elf, good_image_passes_check)
 }
 
 /* The real programs of this boot (GRUB modules that are ELF files) must pass the check:
- * what user/user.ld produces is what the loader accepts. */
+ * what `musl-gcc -static` produces is what the loader accepts. */
 KTEST(elf, accepts_every_boot_module_program)
 {
 	struct boot_module_image mod;

@@ -5,12 +5,14 @@ user/check_elf.py - check that a linked user program has the layout sublet's loa
     user/check_elf.py build/user/<prog>.elf...
 
 The Makefile runs it on every program it links (and deletes one that fails), so a change
-to user/user.ld or a stray section cannot quietly produce an image the kernel's ELF
+of toolchain, flags or a stray section cannot quietly produce an image the kernel's ELF
 loader (kernel/elf.c) would refuse or map unsafely. Checks, per the ELF-64 specification:
 a static x86-64 executable (ET_EXEC, EM_X86_64, no PT_INTERP or PT_DYNAMIC); PT_LOAD
-segments page-aligned, the first at 0x400000, none below 64 KiB or above user space,
-none both writable and executable, none overlapping; a text segment R+X holding the
-entry point; a non-executable PT_GNU_STACK. Standard library only.
+segments aligned to the page (p_align) with file offsets congruent to their addresses
+modulo the page size (musl-gcc -static's RW segment starts mid-page), the first at
+0x400000, none below 64 KiB or above user space, none both writable and executable, no
+two touching the same page; a text segment R+X holding the entry point; a
+non-executable PT_GNU_STACK. Standard library only.
 """
 
 import struct
@@ -36,7 +38,8 @@ def flags_text(flags):
 
 
 def read_phdrs(data):
-    """(e_type, e_machine, e_entry, [(p_type, p_flags, p_vaddr, p_memsz, p_align)])."""
+    """(e_type, e_machine, e_entry,
+    [(p_type, p_flags, p_vaddr, p_memsz, p_align, p_offset)])."""
     if len(data) < EHDR.size or data[:4] != ELF_MAGIC:
         raise ValueError("not an ELF file")
     if data[4] != ELFCLASS64 or data[5] != ELFDATA2LSB:
@@ -47,9 +50,9 @@ def read_phdrs(data):
         raise ValueError("bad program header table")
     phdrs = []
     for i in range(e_phnum):
-        p_type, p_flags, _, p_vaddr, _, _, p_memsz, p_align = PHDR.unpack_from(
+        p_type, p_flags, p_offset, p_vaddr, _, _, p_memsz, p_align = PHDR.unpack_from(
             data, e_phoff + i * PHDR.size)
-        phdrs.append((p_type, p_flags, p_vaddr, p_memsz, p_align))
+        phdrs.append((p_type, p_flags, p_vaddr, p_memsz, p_align, p_offset))
     return e_type, e_machine, e_entry, phdrs
 
 
@@ -72,22 +75,22 @@ def problems(data):
     if not loads or loads[0][2] != LOAD_BASE:
         out.append(f"the first PT_LOAD is not at {LOAD_BASE:#x}")
     end = 0
-    for _, flags, vaddr, memsz, align in loads:
+    for _, flags, vaddr, memsz, align, offset in loads:
         where = f"PT_LOAD at {vaddr:#x} ({flags_text(flags)})"
-        if vaddr % PAGE_SIZE or align != PAGE_SIZE:
-            out.append(f"{where}: not page-aligned")
+        if (vaddr - offset) % PAGE_SIZE or align != PAGE_SIZE:
+            out.append(f"{where}: offset and address not congruent modulo the page size")
         if vaddr < MIN_VADDR or vaddr + memsz > USER_TOP:
             out.append(f"{where}: outside [{MIN_VADDR:#x}, {USER_TOP:#x})")
         if flags & PF_W and flags & PF_X:
             out.append(f"{where}: writable and executable")
         if not flags & PF_R:
             out.append(f"{where}: not readable")
-        if vaddr < end:
+        if vaddr // PAGE_SIZE * PAGE_SIZE < end:
             out.append(f"{where}: overlaps the segment before it (pages are mapped whole)")
         end = (vaddr + memsz + PAGE_SIZE - 1) // PAGE_SIZE * PAGE_SIZE
         if vaddr <= e_entry < vaddr + memsz and flags & (PF_X | PF_W) != PF_X:
             out.append(f"{where}: holds the entry point but is not R-X")
-    if not any(v <= e_entry < v + m and f & PF_X for _, f, v, m, _ in loads):
+    if not any(v <= e_entry < v + m and f & PF_X for _, f, v, m, _, _ in loads):
         out.append(f"entry point {e_entry:#x} is in no executable segment")
     return out
 

@@ -10,10 +10,15 @@
  * exec, a thread and two exits. The kernel tests (tests/user_process_test.c) run this
  * and then check that every frame came back; `make soak` runs 10,000 soak cycles.
  */
-#include "lib/errno.h"
-#include "lib/stdio.h"
-#include "lib/string.h"
-#include "lib/syscall.h"
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "user/lib/proc.h"
 
 #define DEFAULT_CYCLES 1000
 #define THREAD_STACK_SIZE (16 * 1024)
@@ -31,15 +36,17 @@ static int thread_fn(void *arg)
 static int thread_mode(const char *status_arg)
 {
 	volatile int mark = 0;
-	int ok = 0, status = -1;
-	long want = parse_long(status_arg, &ok);
+	int status = -1;
+	long want = 0;
+	bool ok = parse_long(status_arg, &want);
 	void *stack = mmap(NULL, THREAD_STACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	pid_t tid;
 
-	if (!ok || IS_ERR_VALUE(stack))
+	if (!ok || (stack) == MAP_FAILED)
 		return 101;
-	tid = thread_create(thread_fn, (void *)&mark, stack, THREAD_STACK_SIZE);
+	tid =
+	    clone(thread_fn, (char *)stack + THREAD_STACK_SIZE, CLONE_VM | SIGCHLD, (void *)&mark);
 	if (tid < 0)
 		return 102;
 	if (waitpid(tid, &status, 0) != tid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
@@ -73,10 +80,9 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "--thread"))
 		return thread_mode(argv[2]);
 	if (argc > 1) {
-		int ok = 0;
-		long n = parse_long(argv[1], &ok);
+		long n = 0;
 
-		if (ok && n > 0)
+		if (parse_long(argv[1], &n) && n > 0)
 			cycles = n;
 	}
 	for (long i = 0; i < cycles; i++) {

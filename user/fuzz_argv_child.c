@@ -7,8 +7,9 @@
  * out of init's list of test suites.
  */
 #include "user/fuzz/argv_check.h"
-#include "user/lib/stdio.h"
-#include "user/lib/string.h"
+
+#include <stdio.h>
+#include <string.h>
 
 /*
  * Ballast: sublet's ELF loader copies every page of initialised data in before it builds

@@ -16,29 +16,33 @@
  *
  * and exits with the number of programs that failed. See docs/userspace-programs.md.
  */
-#include "user/lib/stdio.h"
-#include "user/lib/string.h"
-#include "user/lib/syscall.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#define INIT_IDLE_MS 1000 /* how long init sleeps between looks for ended children */
+#include "user/lib/proc.h"
+
+#define INIT_IDLE_MS 1000      /* how long init sleeps between looks for ended children */
 #define EXEC_FAILED_STATUS 127 /* a child whose execve failed, as shells report it */
 #define NAME_SIZE 64
 #define INDEX_SIZE 24
 #define ARGS_PREFIX "--args=" /* settings for every test program (kernel's utest_args=) */
 
 /* Start `name` with argv [name, arg, arg2] (NULL ends it early); the child's pid or
- * -errno. */
+ * -1 (errno says why). */
 static pid_t spawn(const char *name, const char *arg, const char *arg2)
 {
-	char *argv[] = { (char *)name, (char *)arg, (char *)arg2, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {(char *)name, (char *)arg, (char *)arg2, NULL};
+	char *envp[] = {NULL};
 	pid_t pid = fork();
-	int ret;
 
 	if (pid != 0)
 		return pid;
-	ret = exec_program(name, argv, envp);
-	printf("# init: cannot execve %s: error %d\n", name, ret);
+	exec_program(name, argv, envp);
+	printf("# init: cannot execve %s: %s\n", name, strerror(errno));
 	exit(EXEC_FAILED_STATUS);
 }
 
@@ -67,20 +71,22 @@ static int run_test_program(const char *program, long index, const char *setting
 	snprintf(index_text, sizeof(index_text), "%ld", index);
 	pid = spawn(program, index_text, settings);
 	if (pid < 0) {
-		printf("# %s: fork failed: error %d\nnot ok %ld %s\n", name, pid, index, name);
+		printf("# %s: fork failed: %s\nnot ok %ld %s\n", name, strerror(errno), index,
+		       name);
 		return 0;
 	}
 	pid = waitpid(pid, &status, 0);
 	if (pid < 0) {
-		printf("# %s: waitpid failed: error %d\nnot ok %ld %s\n", name, pid, index, name);
+		printf("# %s: waitpid failed: %s\nnot ok %ld %s\n", name, strerror(errno), index,
+		       name);
 		return 0;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		printf("ok %ld %s\n", index, name);
 		return 1;
 	}
-	printf("# %s: %s\nnot ok %ld %s\n", name, wait_status_text(status, why, sizeof(why)),
-	       index, name);
+	printf("# %s: %s\nnot ok %ld %s\n", name, wait_status_text(status, why, sizeof(why)), index,
+	       name);
 	return 0;
 }
 
@@ -88,11 +94,11 @@ static int run_test_program(const char *program, long index, const char *setting
  * that failed. */
 static int ktest_mode(int argc, char **argv)
 {
-	int ok = 0, failed = 0, first = 2;
-	long index = argc > 1 ? parse_long(argv[1], &ok) : 0;
+	int failed = 0, first = 2;
+	long index = 0;
 	const char *settings = NULL;
 
-	if (argc < 2 || !ok || index <= 0) {
+	if (argc < 2 || !parse_long(argv[1], &index) || index <= 0) {
 		printf("# init: usage: init ktest <first KTAP index> [--args=<settings>] "
 		       "<program>...\n");
 		return 1;
@@ -114,17 +120,20 @@ static void __attribute__((noreturn)) normal_mode(void)
 	pid = spawn("hello", NULL, NULL);
 	sched_yield(); /* let hello run first (docs/gdb.md follows this call into the kernel) */
 	if (pid < 0)
-		printf("init: cannot fork: error %d\n", pid);
+		printf("init: cannot fork: %s\n", strerror(errno));
 	else if (waitpid(pid, &status, 0) == pid)
 		printf("init: hello %s\n", wait_status_text(status, why, sizeof(why)));
 	for (;;) {
 		if (waitpid(-1, &status, 0) < 0)
-			sleep_ms(INIT_IDLE_MS); /* no children: nothing to reap yet */
+			usleep(INIT_IDLE_MS * 1000); /* no children: nothing to reap yet */
 	}
 }
 
 int main(int argc, char **argv)
 {
+	/* One write per line, whatever stdout is: lines of several processes never mix,
+	 * and a fork copies nothing unwritten. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 2 && !strcmp(argv[1], "ktest"))
 		return ktest_mode(argc - 1, argv + 1);
 	normal_mode();

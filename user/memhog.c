@@ -10,7 +10,10 @@
  * would make them minutes long there. Run by
  * tests/user_process_test.c (frames back at baseline) and by utest_oom.
  */
-#include "lib/syscall.h"
+#include <stddef.h>
+#include <sys/mman.h>
+
+#define PAGE_SIZE 4096ul
 
 #define HOG_SIZE (512ul << 20)
 #define HOG_SURVIVED 3 /* user/utest_oom.c and tests/user_process_test.c know it */
@@ -18,10 +21,10 @@
 
 int main(void)
 {
-	volatile char *p = mmap(NULL, HOG_SIZE, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile char *p =
+	    mmap(NULL, HOG_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if ((long)p < 0 && (long)p > -4096)
+	if (p == MAP_FAILED)
 		return HOG_MMAP_FAILED;
 	for (unsigned long off = 0; off < HOG_SIZE; off += PAGE_SIZE)
 		p[off] = 1;

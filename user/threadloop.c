@@ -6,13 +6,19 @@
  * Each cycle forks a child process that starts THREADS threads (CLONE_THREAD), yielding
  * or sleeping in nanosleep; then, in turn, the leader ends the group with exit_group,
  * or exits alone and lets the threads follow one by one, or faults so that SIGSEGV
- * kills the group, or execs forkloop (one cycle), which ends the threads first. The parent checks every
- * wait status. The kernel test (tests/user_process_test.c) runs this and then checks that
+ * kills the group, or execs forkloop (one cycle), which ends the threads first. The parent checks
+ * every wait status. The kernel test (tests/user_process_test.c) runs this and then checks that
  * every task, mm and frame came back.
  */
-#include "lib/stdio.h"
-#include "lib/string.h"
-#include "lib/syscall.h"
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "user/lib/proc.h"
 
 #define DEFAULT_CYCLES 50
 #define THREADS 3
@@ -41,7 +47,7 @@ static int sleeper(void *arg)
 	(void)arg;
 	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
 	while (!release)
-		sleep_ms(5);
+		usleep((5) * 1000);
 	return ALONE_CODE;
 }
 
@@ -54,10 +60,11 @@ static void wait_started(int n)
 /* The child: THREADS threads, then the cycle's ending. Never returns. */
 static void run_group(enum ending how)
 {
-	static int (*const fns[THREADS])(void *) = { spin, sleeper, spin };
+	static int (*const fns[THREADS])(void *) = {spin, sleeper, spin};
 
 	for (int i = 0; i < THREADS; i++) {
-		if (thread_spawn(fns[i], NULL, stacks[i], STACK_SIZE) < 0)
+		if (clone(fns[i], (char *)stacks[i] + STACK_SIZE,
+			  CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, NULL) < 0)
 			exit(1);
 	}
 	wait_started(THREADS);
@@ -66,13 +73,15 @@ static void run_group(enum ending how)
 	if (how == END_FAULT)
 		*(volatile int *)0 = 1; /* cppcheck-suppress nullPointer ; the fault is the point */
 	if (how == END_EXEC) {
-		char *argv[] = { EXEC_PROGRAM, "1", NULL };
-		char *envp[] = { NULL };
+		char *argv[] = {EXEC_PROGRAM, "1", NULL};
+		char *envp[] = {NULL};
 
-		exit(-exec_program(EXEC_PROGRAM, argv, envp)); /* ends the threads first */
+		exec_program(EXEC_PROGRAM, argv, envp); /* ends the threads first */
+		exit(errno);
 	}
 	release = 1;
-	thread_exit(ALONE_CODE);
+	syscall(SYS_exit, ALONE_CODE);
+	__builtin_unreachable(); /* the raw exit ends this thread */
 }
 
 static int status_ok(enum ending how, int status)
@@ -92,10 +101,9 @@ int main(int argc, char **argv)
 	int failures = 0;
 
 	if (argc > 1) {
-		int ok = 0;
-		long n = parse_long(argv[1], &ok);
+		long n = 0;
 
-		if (ok && n > 0)
+		if (parse_long(argv[1], &n) && n > 0)
 			cycles = n;
 	}
 	for (long i = 0; i < cycles; i++) {

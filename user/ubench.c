@@ -6,14 +6,19 @@
  * instructions, deterministic and comparable with Linux measured the same way. Each
  * prints a "# bench:" line as the kernel's do, for tools/bench.py.
  */
-#include "lib/stdio.h"
-#include "lib/syscall.h"
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define BATCHES 7
 #define CALLS_PER_BATCH 1000
 #define YIELDS_PER_BATCH 500
 #define WARMUP_YIELDS 50
 #define THREAD_STACK_SIZE 16384
+#define ARCH_SET_GS 0x1001 /* arch_prctl's code (Linux's asm/prctl.h) */
 
 static unsigned long rdtsc(void)
 {
@@ -88,8 +93,37 @@ static void bench_processes(void)
 
 	if (child == 0)
 		exit(yield_partner(0));
-	measure_ping_pong("user_yield_processes",
-			  "sched_yield ping-pong, two processes (CR3 write each switch), per switch");
+	measure_ping_pong(
+	    "user_yield_processes",
+	    "sched_yield ping-pong, two processes (CR3 write each switch), per switch");
+	waitpid(child, &status, 0);
+}
+
+/* A GS base of the partner's own (GS is free: musl keeps its thread pointer in FS). */
+static unsigned long partner_gs_block;
+
+static int yield_partner_own_gs(void *unused)
+{
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, &partner_gs_block))
+		return 1;
+	return yield_partner(unused);
+}
+
+/*
+ * The same ping-pong with the two processes' GS bases different: every switch writes
+ * the incoming one into MSR_KERNEL_GS_BASE (a fork's child has its parent's FS base, so
+ * user_yield_processes writes none). The FS base takes the same path.
+ */
+static void bench_processes_own_gs(void)
+{
+	int status;
+	pid_t child = fork();
+
+	if (child == 0)
+		exit(yield_partner_own_gs(0));
+	measure_ping_pong("user_yield_processes_gs",
+			  "sched_yield ping-pong, two processes with different GS bases (a GS "
+			  "base MSR write each switch), per switch");
 	waitpid(child, &status, 0);
 }
 
@@ -98,10 +132,12 @@ static char thread_stack[THREAD_STACK_SIZE] __attribute__((aligned(16)));
 static void bench_threads(void)
 {
 	int status;
-	pid_t thread = thread_create(yield_partner, 0, thread_stack, sizeof(thread_stack));
+	pid_t thread = clone(yield_partner, (char *)thread_stack + (sizeof(thread_stack)),
+			     CLONE_VM | SIGCHLD, 0);
 
-	measure_ping_pong("user_yield_threads",
-			  "sched_yield ping-pong, two threads of one process (no CR3 write), per switch");
+	measure_ping_pong(
+	    "user_yield_threads",
+	    "sched_yield ping-pong, two threads of one process (no CR3 write), per switch");
 	waitpid(thread, &status, 0);
 }
 
@@ -109,6 +145,7 @@ int main(void)
 {
 	bench_null_syscall();
 	bench_processes();
+	bench_processes_own_gs();
 	bench_threads();
 	return 0;
 }

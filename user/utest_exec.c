@@ -7,7 +7,6 @@
  * unharmed. Programs are named as modules are (exec_program tries `name`, then
  * `name.elf`), so this also runs on Linux from build/user/.
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 #include "user/utest_exec_child.h"
 
@@ -17,16 +16,17 @@ UTEST_SUITE(utest_exec);
 #define STATUS_TEXT_SIZE 16
 
 /* In a child: exec utest_exec_child asking for exit status `status`; on failure exit
- * with the -errno (never a status the helper uses). */
+ * with the errno (never a status the helper uses). */
 static int exec_child_with_status(void *arg)
 {
 	char status_text[STATUS_TEXT_SIZE], pid_text[STATUS_TEXT_SIZE];
-	char *argv[] = { EXEC_CHILD_NAME, status_text, pid_text, EXEC_CHILD_MARKER, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {EXEC_CHILD_NAME, status_text, pid_text, EXEC_CHILD_MARKER, NULL};
+	char *envp[] = {NULL};
 
 	snprintf(status_text, sizeof(status_text), "%d", (int)(long)arg);
 	snprintf(pid_text, sizeof(pid_text), "%d", getpid());
-	return -exec_program(EXEC_CHILD_NAME, argv, envp);
+	exec_program(EXEC_CHILD_NAME, argv, envp);
+	return errno;
 }
 
 UTEST(exec_runs_program_with_arguments)
@@ -44,9 +44,9 @@ UTEST(exec_exit_statuses_come_through)
 /* In a child: grow the heap and dirty memory, then exec: none of it may follow. */
 static int exec_after_dirtying_memory(void *arg)
 {
-	char *heap = sbrk(16 * PAGE_SIZE);
+	char *heap = sys_sbrk(16 * PAGE_SIZE);
 
-	if (!IS_ERR_VALUE(heap))
+	if ((heap) != MAP_FAILED)
 		memset(heap, 0xee, 16 * PAGE_SIZE);
 	return exec_child_with_status(arg);
 }
@@ -72,36 +72,37 @@ UTEST(exec_from_a_grandchild)
 
 UTEST(exec_missing_program_is_enoent)
 {
-	char *argv[] = { NO_SUCH_PROGRAM, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {NO_SUCH_PROGRAM, NULL};
+	char *envp[] = {NULL};
 	pid_t pid = getpid();
 
-	UEXPECT_EQ(execve(NO_SUCH_PROGRAM, argv, envp), -ENOENT);
-	UEXPECT_EQ(exec_program(NO_SUCH_PROGRAM, argv, envp), -ENOENT);
-	UEXPECT_EQ(execve("", argv, envp), -ENOENT);
+	UEXPECT_ERRNO(execve(NO_SUCH_PROGRAM, argv, envp), ENOENT);
+	UEXPECT_ERRNO(exec_program(NO_SUCH_PROGRAM, argv, envp), ENOENT);
+	UEXPECT_ERRNO(execve("", argv, envp), ENOENT);
 	UEXPECT_EQ(getpid(), pid); /* still us, still running */
 }
 
 UTEST(exec_bad_path_pointer_is_efault)
 {
-	char *argv[] = { EXEC_CHILD_NAME, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {EXEC_CHILD_NAME, NULL};
+	char *envp[] = {NULL};
 
-	UEXPECT_EQ(execve(NULL, argv, envp), -EFAULT);
-	UEXPECT_EQ(execve((const char *)0xffff888000000000ul, argv, envp), -EFAULT);
+	UEXPECT_ERRNO(execve(NULL, argv, envp), EFAULT);
+	UEXPECT_ERRNO(execve((const char *)0xffff888000000000ul, argv, envp), EFAULT);
 }
 
-/* In a child: exec the real helper with a bad argv; exits with the -errno. */
+/* In a child: exec the real helper with a bad argv; exits with the errno. */
 static int exec_with_bad_argv(void *arg)
 {
-	char *envp[] = { NULL };
+	char *envp[] = {NULL};
 
-	return -exec_program(EXEC_CHILD_NAME, arg, envp);
+	exec_program(EXEC_CHILD_NAME, arg, envp);
+	return errno;
 }
 
 UTEST(exec_bad_argv_is_efault)
 {
-	static char *bad_element[] = { EXEC_CHILD_NAME, (char *)0xffff888000000000ul, NULL };
+	static char *bad_element[] = {EXEC_CHILD_NAME, (char *)0xffff888000000000ul, NULL};
 
 	/* In children: if the kernel wrongly accepted these, the exec'd helper would end
 	 * the child with a status of its own, not EFAULT. */
@@ -112,12 +113,12 @@ UTEST(exec_bad_argv_is_efault)
 UTEST(caller_continues_after_failed_exec)
 {
 	static volatile int data = 1234;
-	char *argv[] = { NO_SUCH_PROGRAM, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {NO_SUCH_PROGRAM, NULL};
+	char *envp[] = {NULL};
 	int status = -1;
 	pid_t pid;
 
-	UEXPECT_EQ(execve(NO_SUCH_PROGRAM, argv, envp), -ENOENT);
+	UEXPECT_ERRNO(execve(NO_SUCH_PROGRAM, argv, envp), ENOENT);
 	UEXPECT_EQ(data, 1234);
 	pid = fork(); /* the process still works as a whole */
 	if (pid == 0)
@@ -137,7 +138,7 @@ struct exec_race {
 	volatile int stop;
 	volatile long attempts; /* the intruder's execve calls so far */
 	long slice_spins;	/* spin_slice() iterations in the last whole time slice */
-	long steps_before_end; /* this round's, in 1/RACE_SWEEP_STEPS of a slice */
+	long steps_before_end;	/* this round's, in 1/RACE_SWEEP_STEPS of a slice */
 };
 
 /* The intruder: execve a missing program with secret arguments, again and again. Each
@@ -152,7 +153,7 @@ static int exec_secrets_until_stopped(void *arg)
 		argv[i] = "SECRET-SECRET-SECRET-SECRET";
 	argv[RACE_SECRET_ARGS] = NULL;
 	while (!race->stop) {
-		if (execve(NO_SUCH_PROGRAM, argv, envp) != -ENOENT)
+		if (execve(NO_SUCH_PROGRAM, argv, envp) != -1 || errno != ENOENT)
 			return 1;
 		race->attempts++;
 	}
@@ -197,19 +198,21 @@ static int exec_late_in_slice(void *arg)
  */
 UTEST(exec_arguments_are_private_to_each_call)
 {
-	struct exec_race race = { 0 };
+	struct exec_race race = {0};
 	void *stack = mmap(NULL, 2 * RACE_STACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int status = -1, leaked = 0;
 	pid_t intruder, tid;
 
-	UASSERT_FALSE(IS_ERR_VALUE(stack));
-	intruder = thread_create(exec_secrets_until_stopped, &race, stack, RACE_STACK_SIZE);
+	UASSERT_PTR_NE(stack, MAP_FAILED);
+	intruder = clone(exec_secrets_until_stopped, (char *)stack + RACE_STACK_SIZE,
+			 CLONE_VM | SIGCHLD, &race);
 	UASSERT_GT(intruder, 0);
 	for (int round = 0; round < RACE_ROUNDS; round++) {
 		race.steps_before_end = round;
-		tid = thread_create(exec_late_in_slice, &race, (char *)stack + RACE_STACK_SIZE,
-				    RACE_STACK_SIZE);
+		tid = clone(exec_late_in_slice,
+			    (char *)((char *)stack + RACE_STACK_SIZE) + RACE_STACK_SIZE,
+			    CLONE_VM | SIGCHLD, &race);
 		UASSERT_GT(tid, 0);
 		UASSERT_EQ(waitpid(tid, &status, 0), tid);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

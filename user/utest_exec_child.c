@@ -6,9 +6,11 @@
  * (user/utest_exec_child.h) that utest_exec reports. Not a test suite: init's ktest mode
  * does not run it on its own.
  */
-#include "user/lib/stdio.h"
-#include "user/lib/string.h"
-#include "user/lib/syscall.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "user/lib/proc.h"
 #include "user/utest_exec_child.h"
 
 #define FRESH_DATA 0x5eed
@@ -24,12 +26,12 @@ static volatile int fresh_data = FRESH_DATA;
  * some of them half-way, the window utest_exec's exec_arguments_are_private_to_each_call
  * needs another process's execve to run in. Its last byte is checked like fresh_data.
  */
-static volatile char ballast[BALLAST_SIZE] = { [BALLAST_SIZE - 1] = 1 };
+static volatile char ballast[BALLAST_SIZE] = {[BALLAST_SIZE - 1] = 1};
 
 int main(int argc, char **argv)
 {
-	long status, pid;
-	int ok_status, ok_pid;
+	long status = 0, pid = 0;
+	bool ok_status, ok_pid;
 
 	if (argc != 4) {
 		printf("    # %s: expected 3 arguments, got %d\n", EXEC_CHILD_NAME, argc - 1);
@@ -37,8 +39,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[3], EXEC_CHILD_MARKER))
 		return EXEC_CHILD_BAD_MARKER;
-	status = parse_long(argv[1], &ok_status);
-	pid = parse_long(argv[2], &ok_pid);
+	ok_status = parse_long(argv[1], &status);
+	ok_pid = parse_long(argv[2], &pid);
 	if (!ok_status || status < 0 || status >= EXEC_CHILD_BAD_ARGC)
 		return EXEC_CHILD_BAD_STATUS;
 	if (!ok_pid || pid != getpid())

@@ -8,7 +8,6 @@
  * invalid opcode, SIGFPE (8) for a division by zero, SIGTRAP (5) for int3. A child that
  * survives its deed exits with SURVIVED, which the failure message shows.
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_faults);
@@ -17,7 +16,7 @@ UTEST_SUITE(utest_faults);
 #define KERNEL_IMAGE 0xffffffff80100000ul
 #define KERNEL_DIRECT_MAP 0xffff888000000000ul
 #define NON_CANONICAL 0x0000800000000000ul
-#define X86_RET 0xc3 /* the one-byte `ret` instruction */
+#define X86_RET 0xc3		  /* the one-byte `ret` instruction */
 #define QEMU_DEBUG_EXIT_PORT 0xf4 /* isa-debug-exit: ends QEMU if a write got through */
 
 static const int read_only_data = 1;
@@ -75,21 +74,21 @@ static int execute_stack(void *arg)
 
 static int execute_heap(void *arg)
 {
-	volatile unsigned char *code = sbrk(PAGE_SIZE);
+	volatile unsigned char *code = sys_sbrk(PAGE_SIZE);
 
 	(void)arg;
-	if (IS_ERR_VALUE(code))
+	if ((code) == MAP_FAILED)
 		return SURVIVED + 1;
 	return execute_at(code);
 }
 
 static int execute_mmap(void *arg)
 {
-	volatile unsigned char *code = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
-					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile unsigned char *code =
+	    mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	(void)arg;
-	if (IS_ERR_VALUE(code))
+	if ((code) == MAP_FAILED)
 		return SURVIVED + 1;
 	return execute_at(code);
 }
@@ -179,7 +178,8 @@ static int fault_with_bad_rsp(void *arg)
 	/* With no usable stack the kernel cannot write anything on it, yet must kill us
 	 * cleanly (Linux needs no user stack for a default-action signal). */
 	__asm__ __volatile__("xorl %%esp, %%esp\n\t"
-			     "ud2" ::: "memory");
+			     "ud2" ::
+				 : "memory");
 	return SURVIVED;
 }
 
@@ -188,17 +188,17 @@ static int syscall_with_bad_rsp(void *arg)
 	/* The kernel must never touch the user stack on syscall entry: exit(0) from a task
 	 * whose rsp points into the kernel still works. */
 	(void)arg;
-	__asm__ __volatile__("movq %[kernel], %%rsp\n\t"
-			     "movl %[getpid], %%eax\n\t"
-			     "syscall\n\t"
-			     "xorl %%edi, %%edi\n\t"
-			     "movl %[exit], %%eax\n\t"
-			     "syscall\n\t"
-			     "ud2"
-			     :
-			     : [kernel] "i"(KERNEL_DIRECT_MAP), [getpid] "i"(__NR_getpid),
-			       [exit] "i"(__NR_exit)
-			     : "memory");
+	__asm__ __volatile__(
+	    "movq %[kernel], %%rsp\n\t"
+	    "movl %[getpid], %%eax\n\t"
+	    "syscall\n\t"
+	    "xorl %%edi, %%edi\n\t"
+	    "movl %[exit], %%eax\n\t"
+	    "syscall\n\t"
+	    "ud2"
+	    :
+	    : [kernel] "i"(KERNEL_DIRECT_MAP), [getpid] "i"(__NR_getpid), [exit] "i"(__NR_exit)
+	    : "memory");
 	return SURVIVED;
 }
 

@@ -7,7 +7,6 @@
  * invisible to the parent, and a write by the parent after the fork is invisible to the
  * child. The kernel side checks that frames return to baseline after the many-forks test.
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_fork);
@@ -28,7 +27,7 @@ UTEST_SUITE(utest_fork);
 #define SAW_WRONG_BEFORE 3
 #define LOST_OWN_WRITE 4
 
-static volatile unsigned char data_region[COW_REGION_SIZE] = { BEFORE };
+static volatile unsigned char data_region[COW_REGION_SIZE] = {BEFORE};
 
 static void fill(volatile unsigned char *region, unsigned char value)
 {
@@ -57,7 +56,7 @@ static int cow_child(volatile unsigned char *region, int child_writes)
 		fill(region, BY_CHILD);
 		return first_mismatch(region, BY_CHILD) >= 0 ? LOST_OWN_WRITE : 0;
 	}
-	sleep_ms(PARENT_WRITE_DELAY_MS);
+	usleep((PARENT_WRITE_DELAY_MS)*1000);
 	return first_mismatch(region, BEFORE) >= 0 ? SAW_PARENT_WRITE : 0;
 }
 
@@ -99,7 +98,7 @@ UTEST(fork_returns_pid_and_zero)
 
 UTEST(exit_status_round_trips)
 {
-	static const int codes[] = { 0, 1, 42, 127, 255 };
+	static const int codes[] = {0, 1, 42, 127, 255};
 
 	for (unsigned int i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		int status = -1;
@@ -184,7 +183,7 @@ UTEST(child_pid_is_what_fork_returned)
 UTEST(wait_any_reaps_each_child_once)
 {
 	pid_t pids[NR_CHILDREN];
-	int seen[NR_CHILDREN] = { 0 };
+	int seen[NR_CHILDREN] = {0};
 
 	for (int i = 0; i < NR_CHILDREN; i++) {
 		pids[i] = fork();
@@ -205,14 +204,14 @@ UTEST(wait_any_reaps_each_child_once)
 	}
 	for (int i = 0; i < NR_CHILDREN; i++)
 		UEXPECT_EQ(seen[i], 1);
-	UEXPECT_EQ(waitpid(-1, NULL, 0), -ECHILD);
+	UEXPECT_ERRNO(waitpid(-1, NULL, 0), ECHILD);
 }
 
 UTEST(wait_without_children_is_echild)
 {
-	UEXPECT_EQ(waitpid(-1, NULL, 0), -ECHILD);
-	UEXPECT_EQ(waitpid(getpid(), NULL, 0), -ECHILD); /* not our own child */
-	UEXPECT_EQ(waitpid(-1, NULL, WNOHANG), -ECHILD);
+	UEXPECT_ERRNO(waitpid(-1, NULL, 0), ECHILD);
+	UEXPECT_ERRNO(waitpid(getpid(), NULL, 0), ECHILD); /* not our own child */
+	UEXPECT_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD);
 }
 
 UTEST(wait_for_another_process_child_is_echild)
@@ -224,8 +223,8 @@ UTEST(wait_for_another_process_child_is_echild)
 		exit(0);
 	UASSERT_GT(pid, 0);
 	UEXPECT_EQ(waitpid(pid, &status, 0), pid);
-	UEXPECT_EQ(waitpid(pid, &status, 0), -ECHILD); /* reaped already */
-	UEXPECT_EQ(waitpid(getppid(), NULL, WNOHANG), -ECHILD);
+	UEXPECT_ERRNO(waitpid(pid, &status, 0), ECHILD); /* reaped already */
+	UEXPECT_ERRNO(waitpid(getppid(), NULL, WNOHANG), ECHILD);
 }
 
 UTEST(wnohang_returns_zero_while_child_runs)
@@ -234,7 +233,7 @@ UTEST(wnohang_returns_zero_while_child_runs)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		sleep_ms(100);
+		usleep((100) * 1000);
 		exit(5);
 	}
 	UASSERT_GT(pid, 0);
@@ -284,7 +283,7 @@ UTEST(orphan_outlives_its_parent)
 
 	if (pid == 0) {
 		if (fork() == 0) { /* the orphan: outlive the child, then exit quietly */
-			sleep_ms(ORPHAN_LIFETIME_MS);
+			usleep((ORPHAN_LIFETIME_MS)*1000);
 			exit(0);
 		}
 		exit(0); /* without waiting: the grandchild is orphaned */
@@ -292,8 +291,8 @@ UTEST(orphan_outlives_its_parent)
 	UASSERT_GT(pid, 0);
 	UEXPECT_EQ(waitpid(pid, &status, 0), pid);
 	UEXPECT_EXITED(status, 0);
-	UEXPECT_EQ(waitpid(-1, NULL, WNOHANG), -ECHILD); /* the orphan is not ours */
-	sleep_ms(2 * ORPHAN_LIFETIME_MS); /* let it end while we still run */
+	UEXPECT_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD); /* the orphan is not ours */
+	usleep((2 * ORPHAN_LIFETIME_MS) * 1000);	   /* let it end while we still run */
 }
 
 UTEST(cow_data_is_private)
@@ -310,11 +309,11 @@ UTEST(cow_bss_is_private)
 
 UTEST(cow_heap_is_private)
 {
-	volatile unsigned char *heap = sbrk(COW_REGION_SIZE);
+	volatile unsigned char *heap = sys_sbrk(COW_REGION_SIZE);
 
-	UASSERT_FALSE(IS_ERR_VALUE(heap));
+	UASSERT_PTR_NE(heap, MAP_FAILED);
 	check_cow(heap);
-	UEXPECT_PTR_EQ(sbrk(-(long)COW_REGION_SIZE), heap + COW_REGION_SIZE);
+	UEXPECT_PTR_EQ(sys_sbrk(-(long)COW_REGION_SIZE), heap + COW_REGION_SIZE);
 }
 
 UTEST(cow_stack_is_private)
@@ -326,10 +325,10 @@ UTEST(cow_stack_is_private)
 
 UTEST(cow_mmap_is_private)
 {
-	volatile unsigned char *map = mmap(NULL, COW_REGION_SIZE, PROT_READ | PROT_WRITE,
-					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile unsigned char *map =
+	    mmap(NULL, COW_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	UASSERT_FALSE(IS_ERR_VALUE(map));
+	UASSERT_PTR_NE(map, MAP_FAILED);
 	check_cow(map);
 	UEXPECT_EQ(munmap((void *)map, COW_REGION_SIZE), 0);
 }

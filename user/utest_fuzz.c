@@ -19,7 +19,6 @@
  */
 #include "user/fuzz/argv_check.h"
 #include "user/fuzz/fuzz.h"
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_fuzz);
@@ -157,7 +156,7 @@ static unsigned long ticks_per_ms(void)
 
 	if (!cached) {
 		start = rdtsc();
-		sleep_ms(CALIBRATION_MS);
+		usleep((CALIBRATION_MS)*1000);
 		cached = (rdtsc() - start) / CALIBRATION_MS;
 		if (!cached)
 			cached = 1;
@@ -287,7 +286,7 @@ static void campaign(int threads, long default_batches, int calls, unsigned long
 /* ---- the fuzzer's own parts ----------------------------------------------------------- */
 
 #define PLAN_CALLS 2000
-#define GUARD_IMAGE 0x400000ul /* where user/user.ld puts the program */
+#define GUARD_IMAGE 0x400000ul /* where GNU ld puts an x86-64 program */
 #define FUZZ_REG_WORDS (FUZZ_REGS_SIZE / 8)
 
 UTEST(raw_syscall_reads_back_every_register)
@@ -555,7 +554,8 @@ UTEST(execve_isolation)
 	ticks_per_ms(); /* calibrate before the spammers compete for the CPU */
 	stop_spamming = 0;
 	for (int i = 0; i < SPAMMERS; i++) {
-		spammers[i] = thread_create(spam_execve, NULL, stacks[i], SPAMMER_STACK);
+		spammers[i] =
+		    clone(spam_execve, (char *)stacks[i] + SPAMMER_STACK, CLONE_VM | SIGCHLD, NULL);
 		UASSERT_GT(spammers[i], 0);
 	}
 	slice = measure_time_slice();

@@ -14,13 +14,12 @@
  * Each test repeats its race for several rounds; a kernel without the lock panics, and
  * this program's exit (exit_mmap checks every page is inside a VMA) is part of the test.
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_mm_race);
 
 #define THREAD_STACK_SIZE (64 * 1024)
-#define BIG_LEN (8ul << 30)  /* 8 GiB, lazily mapped: no page is ever touched */
+#define BIG_LEN (8ul << 30) /* 8 GiB, lazily mapped: no page is ever touched */
 #define SPLIT_ROUNDS 8
 #define TOUCH_PAGES 8192 /* 32 MiB: more than one time slice of faults */
 #define TOUCH_ROUNDS 60
@@ -43,7 +42,7 @@ static void *stack_alloc(void)
 	void *stack = mmap(NULL, THREAD_STACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return IS_ERR_VALUE(stack) ? NULL : stack;
+	return (stack) == MAP_FAILED ? NULL : stack;
 }
 
 static void *map_anon(void *addr, unsigned long len, int flags)
@@ -51,7 +50,7 @@ static void *map_anon(void *addr, unsigned long len, int flags)
 	void *p =
 	    mmap(addr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 
-	return IS_ERR_VALUE(p) ? NULL : p;
+	return (p) == MAP_FAILED ? NULL : p;
 }
 
 /* Wait until the main thread is inside munmap(A, 8 GiB), then unmap the page above A. */
@@ -80,7 +79,8 @@ UTEST(munmap_races_munmap_of_the_page_above)
 		UASSERT_NOT_NULL(r.area);
 		UASSERT_PTR_EQ(map_anon(r.area + BIG_LEN, PAGE_SIZE, MAP_FIXED), r.area + BIG_LEN);
 		r.unmapping = 0;
-		tid = thread_create(unmap_page_above, &r, stack, THREAD_STACK_SIZE);
+		tid = clone(unmap_page_above, (char *)stack + THREAD_STACK_SIZE, CLONE_VM | SIGCHLD,
+			    &r);
 		UASSERT_GT(tid, 0);
 		r.unmapping = 1;
 		UEXPECT_EQ(munmap(r.area, BIG_LEN), 0);
@@ -135,7 +135,7 @@ UTEST(fault_races_munmap_of_its_mapping)
 		UASSERT_NOT_NULL(r.area);
 		r.stop = 0;
 		r.started = 0;
-		tid = thread_create(touch_pages, &r, stack, THREAD_STACK_SIZE);
+		tid = clone(touch_pages, (char *)stack + THREAD_STACK_SIZE, CLONE_VM | SIGCHLD, &r);
 		UASSERT_GT(tid, 0);
 		while (!r.started)
 			sched_yield(); /* the toucher runs until a tick preempts it, maybe mid-fault
@@ -170,7 +170,7 @@ static int cow_writer(void *arg)
 /* The forked child keeps the pages shared while the parent races, then checks them. */
 static int cow_child(unsigned char *area)
 {
-	sleep_ms(CHILD_KEEPS_MS);
+	usleep((CHILD_KEEPS_MS)*1000);
 	for (unsigned long p = 0; p < COW_PAGES; p++) {
 		if (area[p * PAGE_SIZE] != 1 || area[p * PAGE_SIZE + 1] != 1)
 			return 1; /* the parent's writes leaked into our copy */
@@ -200,7 +200,8 @@ UTEST(cow_breaks_race_between_threads)
 		if (child == 0)
 			exit(cow_child(area));
 		UASSERT_GT(child, 0);
-		tid = thread_create(cow_writer, area, stack, THREAD_STACK_SIZE);
+		tid =
+		    clone(cow_writer, (char *)stack + THREAD_STACK_SIZE, CLONE_VM | SIGCHLD, area);
 		UASSERT_GT(tid, 0);
 		write_every_page(area, 1, 3);
 		UEXPECT_EQ(waitpid(tid, &status, 0), tid);

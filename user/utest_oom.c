@@ -5,10 +5,9 @@
  * kernel's OOM killer (mm/oom_kill.c) must pick it, the largest process, and kill it with
  * SIGKILL (printing "Out of memory: Killed process <pid> (memhog) ..."); we, its parent,
  * must go on, and the memory must be usable again (we map and fill some, and fork). Two
- * hogs at once are both killed, one after the other. Not run on a Linux host (see the Makefile): there the hog
- * would exhaust the host. tests/user_process_test.c checks the frames come back.
+ * hogs at once are both killed, one after the other. Not run on a Linux host (see the Makefile):
+ * there the hog would exhaust the host. tests/user_process_test.c checks the frames come back.
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_oom);
@@ -19,11 +18,12 @@ UTEST_SUITE(utest_oom);
 
 static int exec_hog(void *arg)
 {
-	char *argv[] = { HOG_NAME, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {HOG_NAME, NULL};
+	char *envp[] = {NULL};
 
 	(void)arg;
-	return -exec_program(HOG_NAME, argv, envp);
+	exec_program(HOG_NAME, argv, envp);
+	return errno;
 }
 
 static int exit_zero(void *arg)
@@ -40,9 +40,9 @@ UTEST(memory_hog_is_killed_and_memory_is_usable_again)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == HOG_SURVIVED)
 		USKIP("this machine has more memory than memhog touches");
 	UEXPECT_SIGNALED(status, SIGKILL);
-	p = mmap(NULL, AFTER_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	UASSERT_FALSE(IS_ERR_VALUE(p));
+	p = mmap(NULL, AFTER_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	UASSERT_PTR_NE(p, MAP_FAILED);
 	memset(p, 0x3c, AFTER_PAGES * PAGE_SIZE); /* every page gets a frame */
 	UEXPECT_EQ(p[AFTER_PAGES * PAGE_SIZE - 1], 0x3c);
 	UEXPECT_EQ(munmap(p, AFTER_PAGES * PAGE_SIZE), 0);

@@ -8,7 +8,6 @@
  * task of its own (pid, parent), that a thread's fatal fault ends only that thread, and
  * that threads share one heap (the break lives in the mm_struct).
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_thread);
@@ -37,7 +36,7 @@ static void *stack_alloc(void)
 	void *stack = mmap(NULL, THREAD_STACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return IS_ERR_VALUE(stack) ? NULL : stack;
+	return (stack) == MAP_FAILED ? NULL : stack;
 }
 
 /* Start fn(s) on a new stack; the thread's pid (the test ends if it cannot start). */
@@ -47,7 +46,7 @@ static pid_t start_thread(int (*fn)(void *), struct shared *s, void **stack)
 
 	*stack = stack_alloc();
 	UASSERT_NOT_NULL(*stack);
-	tid = thread_create(fn, s, *stack, THREAD_STACK_SIZE);
+	tid = clone(fn, (char *)(*stack) + THREAD_STACK_SIZE, CLONE_VM | SIGCHLD, s);
 	UASSERT_GT(tid, 0);
 	return tid;
 }
@@ -83,7 +82,7 @@ static int write_value(void *arg)
 
 UTEST(thread_write_visible_to_parent)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stack;
 	pid_t tid = start_thread(write_value, &s, &stack);
 
@@ -101,7 +100,7 @@ static int handshake(void *arg)
 
 UTEST(handshake_while_both_run)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stack;
 	pid_t tid = start_thread(handshake, &s, &stack);
 
@@ -127,7 +126,7 @@ static int count(void *arg)
 
 UTEST(shared_counter_adds_up)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stacks[NR_THREADS];
 	pid_t tids[NR_THREADS];
 
@@ -152,7 +151,7 @@ static int record_identity(void *arg)
 
 UTEST(thread_is_a_task_of_its_own)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stack;
 	pid_t tid = start_thread(record_identity, &s, &stack);
 
@@ -163,7 +162,7 @@ UTEST(thread_is_a_task_of_its_own)
 
 UTEST(thread_runs_on_its_stack)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stack;
 	pid_t tid = start_thread(record_identity, &s, &stack);
 	unsigned long base = (unsigned long)stack;
@@ -176,10 +175,10 @@ UTEST(thread_runs_on_its_stack)
 static int map_and_fill(void *arg)
 {
 	struct shared *s = arg;
-	unsigned char *page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *page =
+	    mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (IS_ERR_VALUE(page))
+	if ((page) == MAP_FAILED)
 		return 1;
 	memset(page, 0x5a, PAGE_SIZE);
 	s->mapping = page;
@@ -188,7 +187,7 @@ static int map_and_fill(void *arg)
 
 UTEST(thread_mapping_visible_to_parent)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stack;
 	pid_t tid = start_thread(map_and_fill, &s, &stack);
 
@@ -207,7 +206,7 @@ static int return_zero(void *arg)
 
 UTEST(wait_any_reaps_a_thread)
 {
-	struct shared s = { 0 };
+	struct shared s = {0};
 	void *stack;
 	int status = -1;
 	pid_t tid = start_thread(return_zero, &s, &stack);
@@ -225,7 +224,7 @@ UTEST(thread_fault_kills_only_the_thread)
 	 * address space, yet only it must die.
 	 */
 	int status = -1;
-	long tid = clone(CLONE_VM | SIGCHLD, UNMAPPED_STACK, NULL, NULL, 0);
+	long tid = syscall(SYS_clone, CLONE_VM | SIGCHLD, UNMAPPED_STACK, NULL, NULL, 0);
 
 	UASSERT_GT(tid, 0); /* the child never gets here: it faults on the way */
 	UEXPECT_EQ(waitpid((pid_t)tid, &status, 0), (pid_t)tid);
@@ -240,9 +239,9 @@ UTEST(thread_fault_kills_only_the_thread)
 static int grow_heap(void *arg)
 {
 	struct shared *s = arg;
-	char *gained = sbrk(HEAP_STEP);
+	char *gained = sys_sbrk(HEAP_STEP);
 
-	if (IS_ERR_VALUE(gained))
+	if ((gained) == MAP_FAILED)
 		return 1;
 	memset(gained, 0x5a, HEAP_STEP);
 	s->local_address = (unsigned long)gained;
@@ -251,23 +250,22 @@ static int grow_heap(void *arg)
 
 /*
  * The heap belongs to the address space, not to a thread (Linux keeps the break in the
- * mm_struct): after a thread grows it, the creator's brk(NULL) sees the new break, reads
+ * mm_struct): after a thread grows it, the creator's sys_brk(NULL) sees the new break, reads
  * what the thread wrote, and its own sbrk carries on from there.
  */
 UTEST(threads_share_one_heap)
 {
-	struct shared s = { 0 };
-	char *start = brk(NULL), *mine;
+	struct shared s = {0};
+	char *start = sys_brk(NULL), *mine;
 	void *stack;
 	pid_t tid = start_thread(grow_heap, &s, &stack);
 
 	join_thread(tid, stack, 0);
 	UASSERT_EQ(s.local_address, (unsigned long)start);
-	UEXPECT_PTR_EQ(brk(NULL), start + HEAP_STEP);
+	UEXPECT_PTR_EQ(sys_brk(NULL), start + HEAP_STEP);
 	UEXPECT_EQ(((volatile char *)start)[HEAP_STEP - 1], 0x5a);
-	mine = sbrk(HEAP_STEP);
+	mine = sys_sbrk(HEAP_STEP);
 	UASSERT_PTR_EQ(mine, start + HEAP_STEP);
 	mine[HEAP_STEP - 1] = 1;
-	UEXPECT_PTR_EQ(brk(start), start); /* give both steps back */
+	UEXPECT_PTR_EQ(sys_brk(start), start); /* give both steps back */
 }
-

@@ -1,9 +1,11 @@
 /*
  * user/utest_thread_group.c - thread groups: clone(CLONE_THREAD), exit vs exit_group.
  *
- * Each test runs a small process P made with thread_create (CLONE_VM, so P and its
- * threads share memory with the test, which watches them through struct group) and P
- * starts threads of its own group with thread_spawn (CLONE_THREAD). The test is P's
+ * Each test runs a small process P made with clone(CLONE_VM | SIGCHLD), so P and its
+ * threads share memory with the test, which watches them through struct group, and P
+ * starts threads of its own group with clone(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD).
+ * (musl's clone() wrapper, without CLONE_SETTLS: every thread shares P's thread-local
+ * storage, so they make raw syscalls where musl would read it, as for gettid.) The test is P's
  * parent: its wait status says how the whole group ended. Checked: getpid is the group's
  * in every thread and gettid differs; exit_group from one thread ends the others wherever
  * they are (spinning, in nanosleep, blocked in wait4) with the group's code; a leader that
@@ -12,7 +14,6 @@
  * back in rem when a kill cuts it short; clone's flag rules; a thread is nobody's child.
  * tests/user_process_test.c runs user/threadloop.c for the leak check.
  */
-#include "user/lib/errno.h"
 #include "user/lib/utest.h"
 
 UTEST_SUITE(utest_thread_group);
@@ -31,10 +32,10 @@ UTEST_SUITE(utest_thread_group);
 /* Shared by the test, P and P's threads (one address space). */
 struct group {
 	void *stacks[MAX_THREADS];
-	volatile int ready;	 /* threads that reached the state the test wants */
-	volatile int release;	 /* the test lets the threads go */
-	volatile int done;	 /* threads that ran to their end */
-	volatile int woke;	 /* a sleeper came back from nanosleep */
+	volatile int ready;   /* threads that reached the state the test wants */
+	volatile int release; /* the test lets the threads go */
+	volatile int done;    /* threads that ran to their end */
+	volatile int woke;    /* a sleeper came back from nanosleep */
 	volatile pid_t pid[MAX_THREADS], tid[MAX_THREADS], ppid[MAX_THREADS];
 	volatile int wait_ret;
 	struct timespec rem;
@@ -42,15 +43,15 @@ struct group {
 
 static struct group *group_alloc(void)
 {
-	struct group *g = mmap(NULL, sizeof(*g), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct group *g =
+	    mmap(NULL, sizeof(*g), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (IS_ERR_VALUE(g))
+	if ((g) == MAP_FAILED)
 		return NULL;
 	for (int i = 0; i < MAX_THREADS; i++) {
 		g->stacks[i] = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (IS_ERR_VALUE(g->stacks[i]))
+		if ((g->stacks[i]) == MAP_FAILED)
 			return NULL;
 	}
 	return g;
@@ -66,13 +67,14 @@ static void group_free(struct group *g)
 /* Start P = fn(g) as a process sharing our memory; its pid. */
 static pid_t start_process(int (*fn)(void *), struct group *g)
 {
-	return thread_create(fn, g, g->stacks[0], STACK_SIZE);
+	return clone(fn, (char *)g->stacks[0] + STACK_SIZE, CLONE_VM | SIGCHLD, g);
 }
 
 /* In P: start fn(g) as thread i of P's group. */
 static pid_t spawn(int (*fn)(void *), struct group *g, int i)
 {
-	return thread_spawn(fn, g, g->stacks[i], STACK_SIZE);
+	return clone(fn, (char *)g->stacks[i] + STACK_SIZE, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD,
+		     g);
 }
 
 static int spin_until(volatile int *value, int want)
@@ -93,7 +95,7 @@ static pid_t reap_within_limit(pid_t pid, int *status)
 
 		if (ret != 0)
 			return ret;
-		sleep_ms(POLL_MS);
+		usleep((POLL_MS)*1000);
 	}
 	return 0;
 }
@@ -101,7 +103,8 @@ static pid_t reap_within_limit(pid_t pid, int *status)
 static void record_ids(struct group *g, int i)
 {
 	g->pid[i] = getpid();
-	g->tid[i] = gettid();
+	g->tid[i] =
+	    (pid_t)syscall(SYS_gettid); /* musl's gettid() reads the TLS, shared by a bare clone */
 	g->ppid[i] = getppid();
 }
 
@@ -160,7 +163,7 @@ static int spin_forever(void *arg)
 static int sleep_long(void *arg)
 {
 	struct group *g = arg;
-	struct timespec req = { .tv_sec = LONG_SLEEP_SEC, .tv_nsec = 0 };
+	struct timespec req = {.tv_sec = LONG_SLEEP_SEC, .tv_nsec = 0};
 
 	__atomic_add_fetch(&g->ready, 1, __ATOMIC_SEQ_CST);
 	nanosleep(&req, &g->rem);
@@ -175,11 +178,11 @@ static int wait_for_slow_child(void *arg)
 	pid_t child = fork();
 
 	if (child == 0) {
-		sleep_ms(1000);
+		usleep((1000) * 1000);
 		exit(0);
 	}
 	__atomic_add_fetch(&g->ready, 1, __ATOMIC_SEQ_CST);
-	g->wait_ret = waitpid(child, NULL, 0);
+	g->wait_ret = waitpid(child, NULL, 0) < 0 ? -errno : 0;
 	g->woke = 1;
 	return 0;
 }
@@ -190,8 +193,8 @@ static int call_exit_group(void *arg)
 	struct group *g = arg;
 
 	spin_until(&g->ready, 3);
-	sleep_ms(100); /* let them get into nanosleep and wait4 */
-	exit(GROUP_CODE); /* exit_group */
+	usleep((100) * 1000); /* let them get into nanosleep and wait4 */
+	exit(GROUP_CODE);     /* exit_group */
 }
 
 /* P: three threads in three states and a fourth that ends the group; P itself sleeps. */
@@ -202,7 +205,7 @@ static int exit_group_from_a_thread(void *arg)
 	if (spawn(spin_forever, g, 1) < 0 || spawn(sleep_long, g, 2) < 0 ||
 	    spawn(wait_for_slow_child, g, 3) < 0 || spawn(call_exit_group, g, 4) < 0)
 		return 1;
-	sleep_ms(1000 * 1000); /* the leader, in nanosleep too */
+	usleep((1000 * 1000) * 1000); /* the leader, in nanosleep too */
 	return 2;
 }
 
@@ -240,7 +243,8 @@ static int leader_exits_first(void *arg)
 	if (spawn(run_until_released, g, 1) < 0)
 		return 1;
 	spin_until(&g->ready, 1);
-	thread_exit(LEADER_CODE);
+	syscall(SYS_exit, LEADER_CODE);
+	__builtin_unreachable(); /* the raw exit ends this thread */
 }
 
 UTEST(leader_is_reaped_after_its_last_thread)
@@ -253,7 +257,7 @@ UTEST(leader_is_reaped_after_its_last_thread)
 	p = start_process(leader_exits_first, g);
 	UASSERT_GT(p, 0);
 	UASSERT_TRUE(spin_until(&g->ready, 1));
-	sleep_ms(200); /* the leader has exited by now; its thread has not */
+	usleep((200) * 1000); /* the leader has exited by now; its thread has not */
 	UEXPECT_EQ(waitpid(p, &status, WNOHANG), 0);
 	UEXPECT_EQ(g->done, 0);
 	g->release = 1;
@@ -281,7 +285,7 @@ static int group_with_a_faulting_thread(void *arg)
 	spin_until(&g->ready, 1);
 	if (spawn(fault, g, 2) < 0)
 		return 1;
-	sleep_ms(1000 * 1000);
+	usleep((1000 * 1000) * 1000);
 	return 2;
 }
 
@@ -308,7 +312,7 @@ static int long_sleeper_group(void *arg)
 	if (spawn(sleep_long, g, 1) < 0)
 		return 1;
 	spin_until(&g->ready, 1);
-	sleep_ms(LONG_SLEEP_CHECK_MS);
+	usleep((LONG_SLEEP_CHECK_MS)*1000);
 	g->done = g->woke ? 2 : 1; /* 2: the sleep had ended (truncated) */
 	exit(GROUP_CODE);
 }
@@ -336,10 +340,11 @@ UTEST(nanosleep_of_2_pow_32_ms_sleeps_and_rem_is_set_when_killed)
 
 UTEST(clone_flag_rules_are_linux)
 {
-	UEXPECT_EQ(clone(CLONE_THREAD, NULL, NULL, NULL, 0), -EINVAL);
-	UEXPECT_EQ(clone(CLONE_THREAD | CLONE_VM, NULL, NULL, NULL, 0), -EINVAL);
-	UEXPECT_EQ(clone(CLONE_SIGHAND, NULL, NULL, NULL, 0), -EINVAL);
-	UEXPECT_EQ(clone(CLONE_THREAD | CLONE_SIGHAND, NULL, NULL, NULL, 0), -EINVAL);
+	UEXPECT_ERRNO(syscall(SYS_clone, CLONE_THREAD, NULL, NULL, NULL, 0), EINVAL);
+	UEXPECT_ERRNO(syscall(SYS_clone, CLONE_THREAD | CLONE_VM, NULL, NULL, NULL, 0), EINVAL);
+	UEXPECT_ERRNO(syscall(SYS_clone, CLONE_SIGHAND, NULL, NULL, NULL, 0), EINVAL);
+	UEXPECT_ERRNO(syscall(SYS_clone, CLONE_THREAD | CLONE_SIGHAND, NULL, NULL, NULL, 0),
+		      EINVAL);
 }
 
 /* P: start a thread, try to wait for it (a thread is not a child), end. */
@@ -350,7 +355,7 @@ static int wait_for_own_thread(void *arg)
 
 	if (tid < 0)
 		return 1;
-	g->wait_ret = waitpid(tid, NULL, 0);
+	g->wait_ret = waitpid(tid, NULL, 0) < 0 ? -errno : 0;
 	spin_until(&g->done, 1);
 	return 0;
 }
@@ -380,12 +385,13 @@ UTEST(a_thread_is_not_a_waitable_child)
 static int exec_helper(int status)
 {
 	char status_text[NUMBER_SIZE], pid_text[NUMBER_SIZE];
-	char *argv[] = { EXEC_HELPER, status_text, pid_text, EXEC_HELPER_MARKER, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {EXEC_HELPER, status_text, pid_text, EXEC_HELPER_MARKER, NULL};
+	char *envp[] = {NULL};
 
 	snprintf(status_text, sizeof(status_text), "%d", status);
 	snprintf(pid_text, sizeof(pid_text), "%d", getpid());
-	return -exec_program(EXEC_HELPER, argv, envp);
+	exec_program(EXEC_HELPER, argv, envp);
+	return errno;
 }
 
 /* P: two threads that would run for ever, then the leader execs. */
@@ -432,7 +438,7 @@ static int thread_of_group_execs(void *arg)
 	if (spawn(spin_forever, g, 1) < 0 || spawn(thread_execs, g, 2) < 0)
 		return 1;
 	__atomic_add_fetch(&g->ready, 1, __ATOMIC_SEQ_CST);
-	sleep_ms(1000 * 1000);
+	usleep((1000 * 1000) * 1000);
 	return 2;
 }
 

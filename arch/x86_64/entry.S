@@ -15,7 +15,8 @@
  * that path asks the CPU which base is live: MSR_GS_BASE holds a kernel-half address
  * (negative as a signed number) exactly when the kernel's per-CPU base is loaded. That
  * holds because user space cannot load a kernel-half GS base: CR4.FSGSBASE is off and
- * no system call sets one. (Linux's paranoid_entry, without FSGSBASE.)
+ * arch_prctl(ARCH_SET_GS) refuses any base outside user space (arch_prctl.c). (Linux's
+ * paranoid_entry, without FSGSBASE.)
  *
  * Every piece carries CFI (kept in .debug_frame: the kernel has no .eh_frame users), so
  * GDB's `bt` in a handler shows the handler, the trap frame (GDB prints a signal frame as

@@ -19,6 +19,7 @@
  */
 #include "arch/x86_64/segment.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/x86.h"
 #include "kernel/panic.h"
 
 #define savesegment(seg, value) __asm__ __volatile__("movw %%" #seg ", %0" : "=r"(value))
@@ -67,6 +68,22 @@ void load_user_segments(const struct user_segments *segs)
 	load_changed_segments(&live, segs);
 }
 
+/*
+ * Load next's FS and GS bases after its selectors (a selector load replaces the base).
+ * A base applies only with a null selector. The MSR write is skipped when the outgoing
+ * user task (live, its selectors just saved) left the same base loaded: the common case
+ * of two tasks without thread-local storage, or two switches within one process. After
+ * a kernel thread (live NULL) the CPU holds whatever the last user task left: write.
+ */
+static void load_changed_bases(const struct user_segments *live, u64 live_fsbase, u64 live_gsbase,
+			       const struct user_segments *next)
+{
+	if (!next->fs && (!live || live->fs || live_fsbase != next->fsbase))
+		wrmsr(MSR_FS_BASE, next->fsbase);
+	if (!next->gs && (!live || live->gs || live_gsbase != next->gsbase))
+		wrmsr(MSR_KERNEL_GS_BASE, next->gsbase); /* the user's, swapped in on exit */
+}
+
 /* One read of the live selectors serves both sides; context_switch already runs with
  * interrupts off, which is what load_gs_index needs. */
 void switch_user_segments(struct user_segments *prev, const struct user_segments *next)
@@ -74,10 +91,17 @@ void switch_user_segments(struct user_segments *prev, const struct user_segments
 	struct user_segments live;
 
 	save_user_segments(&live);
-	if (prev)
-		*prev = live;
-	if (next)
+	if (prev) {
+		prev->ds = live.ds;
+		prev->es = live.es;
+		prev->fs = live.fs;
+		prev->gs = live.gs;
+	}
+	if (next) {
 		load_changed_segments(&live, next);
+		load_changed_bases(prev ? &live : NULL, prev ? prev->fsbase : 0,
+				   prev ? prev->gsbase : 0, next);
+	}
 }
 
 void reset_user_segments(struct user_segments *segs)
@@ -85,7 +109,35 @@ void reset_user_segments(struct user_segments *segs)
 	unsigned long flags;
 
 	segs->ds = segs->es = segs->fs = segs->gs = 0;
+	segs->fsbase = segs->gsbase = 0;
 	flags = local_irq_save();
 	load_user_segments(segs);
+	wrmsr(MSR_FS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	local_irq_restore(flags);
+}
+
+/* As Linux's do_arch_prctl_64: the selector becomes null (so the base applies) and the
+ * base is written to the task and to the CPU in one interrupts-off section, so that a
+ * switch sees either the old pair or the new one. */
+void set_user_fs_base(struct user_segments *segs, u64 base)
+{
+	unsigned long flags = local_irq_save();
+
+	segs->fs = 0;
+	loadsegment(fs, (u16)0);
+	segs->fsbase = base;
+	wrmsr(MSR_FS_BASE, base);
+	local_irq_restore(flags);
+}
+
+void set_user_gs_base(struct user_segments *segs, u64 base)
+{
+	unsigned long flags = local_irq_save();
+
+	segs->gs = 0;
+	load_gs_index(0);
+	segs->gsbase = base;
+	wrmsr(MSR_KERNEL_GS_BASE, base); /* the user's GS base while the kernel runs */
 	local_irq_restore(flags);
 }

@@ -2,8 +2,8 @@
  * kernel/uapi/errno.h - error numbers, shared by the kernel and user programs.
  *
  * Linux's values, so that a -errno returned by a syscall means the same thing here as
- * there. Only #defines: user/lib/errno.h includes this file as it is (the "uapi" idea
- * of Linux's include/uapi: one definition of the interface for both sides).
+ * there. Only #defines (the "uapi" idea of Linux's include/uapi: one definition of the
+ * interface; user programs take the same values from their C library's <errno.h>).
  */
 #ifndef KERNEL_UAPI_ERRNO_H
 #define KERNEL_UAPI_ERRNO_H
@@ -24,6 +24,7 @@
 #define EEXIST 17
 #define ENODEV 19
 #define EINVAL 22
+#define ENOTTY 25
 #define ENOSPC 28
 #define ERANGE 34
 #define ENAMETOOLONG 36

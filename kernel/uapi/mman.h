@@ -3,8 +3,8 @@
  * programs.
  *
  * Linux's values (its include/uapi/asm-generic/mman-common.h), so that the user programs
- * also run on a Linux host. Only #defines: mm/mmap_syscalls.c decodes them and
- * user/lib/syscall.h hands them to the programs.
+ * also run on a Linux host. Only #defines, for mm/mmap_syscalls.c; user programs take
+ * the same values from their C library's <sys/mman.h>.
  */
 #ifndef KERNEL_UAPI_MMAN_H
 #define KERNEL_UAPI_MMAN_H
@@ -21,5 +21,26 @@
 /* Linux: do not count the mapping against overcommit. sublet accepts and ignores it: it
  * never counts a mapping, pages are taken on first touch. */
 #define MAP_NORESERVE 0x4000
+
+/* madvise's advice (Linux's asm-generic/mman-common.h) */
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
 
 #endif

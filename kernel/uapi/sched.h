@@ -2,8 +2,8 @@
  * kernel/uapi/sched.h - clone()'s flags, shared by the kernel and user programs.
  *
  * Linux's values (its include/uapi/linux/sched.h), the ones sublet implements. Only
- * #defines: sys_clone (kernel/syscalls.c) checks them, user/lib/syscall.h hands them to
- * the programs.
+ * #defines, for sys_clone (kernel/syscalls.c); user programs take the same values from
+ * their C library's <sched.h>.
  */
 #ifndef KERNEL_UAPI_SCHED_H
 #define KERNEL_UAPI_SCHED_H

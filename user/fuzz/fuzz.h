@@ -19,6 +19,10 @@
 #ifndef USER_FUZZ_FUZZ_H
 #define USER_FUZZ_FUZZ_H
 
+/* The kernel's raw results: an error is -1 .. -MAX_ERRNO (the C library's errno is not
+ * involved: the fuzzer makes its calls itself, raw_syscall.S). */
+#define MAX_ERRNO 4095
+
 /* struct fuzz_regs, as raw_syscall.S sees it: byte offsets of each register. */
 #define FUZZ_REG_RAX 0
 #define FUZZ_REG_RBX 8

@@ -10,7 +10,11 @@
  * business of run.c's guards, not of the plan.
  */
 #include "user/fuzz/fuzz.h"
-#include "user/lib/syscall.h"
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #define BIT(c) (1u << (c))
 #define INTS                                                                                       \
@@ -29,10 +33,14 @@
  * struct whose first word (uptime) would be a long sleep. */
 #define TIMESPEC_PTRS (BAD_PTRS | BIT(FC_VALID))
 
-/* Flag bits the calls know (Linux's values, as user/lib/syscall.h). */
+/* Flag bits the calls know (Linux's values, from musl's headers). */
 #define PROT_BITS (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define MAP_BITS (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
 #define CLONE_BITS (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | SIGCHLD)
+/* The bits of TCGETS (0x5401) and TIOCGWINSZ (0x5413), and of arch_prctl's codes
+ * (0x1001-0x1004): mixes of them hit the real requests now and then. */
+#define IOCTL_BITS 0x5413ul
+#define ARCH_PRCTL_BITS 0x1007ul
 
 /* Single-threaded batches weigh every call; threaded ones favour the address-space calls
  * and the calls that touch user memory from the kernel (sysinfo writes its struct, execve
@@ -75,6 +83,34 @@ const struct fuzz_syscall fuzz_syscalls[] = {
     {"getppid", __NR_getppid, 3, 1, 0, {0}, {FV_BUF}, {0}},
     {"gettid", __NR_gettid, 3, 1, 0, {0}, {FV_BUF}, {0}},
     {"exit_group", __NR_exit_group, 1, 1, 1, {INTS}, {FV_BUF}, {0}},
+    /* What musl's start-up, stdio and malloc need (issue 13's first stage). */
+    {"read", __NR_read, 2, 1, 3, {FDS, PTRS, INTS}, {FV_BUF, FV_BUF, FV_BUF}, {0}},
+    {"readv", __NR_readv, 2, 1, 3, {FDS, PTRS, INTS}, {FV_BUF, FV_BUF, FV_BUF}, {0}},
+    {"writev", __NR_writev, 3, 2, 3, {FDS, PTRS, INTS}, {FV_BUF, FV_BUF, FV_BUF}, {0}},
+    {"ioctl", __NR_ioctl, 2, 1, 3, {FDS, FLAGS, PTRS}, {FV_BUF, FV_BUF, FV_BUF}, {0, IOCTL_BITS}},
+    {"mprotect", __NR_mprotect, 5, 12, 3, {ADDRS, INTS, FLAGS}, {FV_BUF}, {0, 0, PROT_BITS}},
+    {"madvise", __NR_madvise, 3, 8, 3, {ADDRS, INTS, INTS}, {FV_BUF}, {0}},
+    {"rt_sigaction",
+     __NR_rt_sigaction,
+     2,
+     1,
+     4,
+     {INTS, PTRS, PTRS, INTS},
+     {FV_BUF, FV_BUF, FV_BUF},
+     {0}},
+    {"rt_sigprocmask",
+     __NR_rt_sigprocmask,
+     2,
+     1,
+     4,
+     {INTS, PTRS, PTRS, INTS},
+     {FV_BUF, FV_BUF, FV_BUF},
+     {0}},
+    {"uname", __NR_uname, 2, 2, 1, {PTRS}, {FV_BUF}, {0}},
+    {"gettimeofday", __NR_gettimeofday, 2, 2, 2, {PTRS, PTRS}, {FV_BUF, FV_BUF}, {0}},
+    {"clock_gettime", __NR_clock_gettime, 2, 2, 2, {INTS, PTRS}, {FV_BUF, FV_BUF}, {0}},
+    {"arch_prctl", __NR_arch_prctl, 2, 1, 2, {FLAGS, PTRS}, {FV_BUF, FV_BUF}, {ARCH_PRCTL_BITS}},
+    {"set_tid_address", __NR_set_tid_address, 1, 1, 1, {PTRS}, {FV_BUF}, {0}},
 };
 const int fuzz_nr_syscalls = sizeof(fuzz_syscalls) / sizeof(fuzz_syscalls[0]);
 _Static_assert(sizeof(fuzz_syscalls) / sizeof(fuzz_syscalls[0]) <= FUZZ_MAX_SYSCALLS,

@@ -17,13 +17,20 @@
  * Guards change values, never the plan, so coverage counts stay exact.
  */
 #include "user/fuzz/fuzz.h"
-#include "user/lib/errno.h"
-#include "user/lib/stdio.h"
-#include "user/lib/string.h"
-#include "user/lib/syscall.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "user/lib/proc.h"
 
 #define LINUX_NR_GETUID 102		   /* Linux has it, sublet not: tells the two apart */
-#define IMAGE_START 0x400000ul		   /* user/user.ld */
+#define IMAGE_START 0x400000ul		   /* GNU ld's default for x86-64 */
 #define STACK_GUARD (8ul << 20)		   /* the main stack: 8 MiB below where it is now */
 #define STACK_ABOVE (64ul << 10)	   /* and argv, envp above it */
 #define MAP_CAP (16ul << 20)		   /* mmap length cap, anywhere */
@@ -35,7 +42,7 @@
 #define THREAD_STACK_SIZE (64ul << 10)
 #define CANARY 0x5afe000000000000ul
 
-extern char _end[]; /* user/user.ld: the end of the program's data */
+extern char _end[]; /* GNU ld: the end of the program's data */
 
 /* This batch process's layout, set before its threads start and only read after. */
 static struct {
@@ -54,7 +61,7 @@ struct stream {
 
 bool fuzz_on_linux(void)
 {
-	return syscall6(LINUX_NR_GETUID, 0, 0, 0, 0, 0, 0) >= 0;
+	return syscall(LINUX_NR_GETUID, 0, 0, 0, 0, 0, 0) >= 0;
 }
 
 /* ---- guards --------------------------------------------------------------------------- */
@@ -162,6 +169,23 @@ static enum fuzz_how guard(struct fuzz_call *c, bool threaded)
 		if (c->arg[0] > env.brk_start + BRK_CAP && c->arg[0] < FUZZ_TASK_SIZE)
 			c->arg[0] = env.brk_start + c->arg[0] % BRK_CAP;
 		return FH_DIRECT;
+	case __NR_writev:
+		if ((long)c->arg[0] >= 0 && c->arg[0] <= 2)
+			c->arg[0] = CLOSED_FD; /* an iovec may point at real bytes: a clean log */
+		return FH_DIRECT;
+	case __NR_read:
+	case __NR_readv:
+	case __NR_ioctl:
+		/* On a host, fd 0 may be a terminal: a read would wait for input, an ioctl
+		 * could change its settings or push input into it. */
+		if (env.host_linux && (long)c->arg[0] >= 0 && c->arg[0] <= 2)
+			c->arg[0] = CLOSED_FD;
+		return FH_DIRECT;
+	case __NR_mprotect:
+	case __NR_madvise: /* MADV_DONTNEED zeroes: as fatal to our data as munmap */
+		return hits_own_memory(c->arg[0], c->arg[1]) ? FH_SANDBOX : FH_DIRECT;
+	case __NR_arch_prctl:
+		return FH_SANDBOX; /* a new FS base would pull the C library's TLS away */
 	default:
 		return FH_DIRECT;
 	}
@@ -248,7 +272,23 @@ static bool result_in_range(const struct fuzz_call *c, long ret, const struct st
 	case __NR_munmap:
 	case __NR_nanosleep:
 	case __NR_sysinfo:
+	case __NR_ioctl:
+	case __NR_mprotect:
+	case __NR_madvise:
+	case __NR_rt_sigaction:
+	case __NR_rt_sigprocmask:
+	case __NR_uname:
+	case __NR_gettimeofday:
+	case __NR_clock_gettime:
+	case __NR_arch_prctl:
 		return ret == 0 || is_error(ret);
+	case __NR_read:
+		return is_error(ret) || (ret >= 0 && (unsigned long)ret <= c->arg[2]);
+	case __NR_readv:
+	case __NR_writev:
+		return ret >= 0 || is_error(ret);
+	case __NR_set_tid_address:
+		return ret == s->pid; /* the caller's tid: its pid, as for gettid */
 	case __NR_fork:
 	case __NR_clone:
 	case __NR_wait4:
@@ -294,7 +334,7 @@ static int run_direct(const struct stream *s, int serial, const struct fuzz_call
 	long ret;
 
 	if (c->nr == __NR_brk && !s->threaded)
-		prev_brk = (unsigned long)brk(NULL);
+		prev_brk = (unsigned long)syscall(SYS_brk, 0);
 	load_regs(&in, c, serial);
 	ret = fuzz_syscall_checked(&in, &out);
 	reg = fuzz_changed_register(&in, &out);
@@ -414,7 +454,7 @@ static int set_up_batch(void)
 	env.host_linux = fuzz_on_linux();
 	env.stack_low = here - STACK_GUARD;
 	env.stack_high = here + STACK_ABOVE;
-	env.brk_start = (unsigned long)brk(NULL);
+	env.brk_start = (unsigned long)syscall(SYS_brk, 0);
 	p = mmap((void *)FUZZ_STRADDLE_PAGE, FUZZ_PAGE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if ((unsigned long)p != FUZZ_STRADDLE_PAGE)
@@ -439,7 +479,8 @@ static int batch_main(const struct fuzz_batch *b)
 	}
 	for (int t = 0; t < b->threads; t++) {
 		init_stream(&streams[t + 1], b, t + 1);
-		tids[t] = thread_create(thread_main, &streams[t + 1], stacks[t], THREAD_STACK_SIZE);
+		tids[t] = clone(thread_main, (char *)stacks[t] + THREAD_STACK_SIZE,
+				CLONE_VM | SIGCHLD, &streams[t + 1]);
 		if (tids[t] < 0)
 			worst = FUZZ_EXIT_SETUP;
 	}

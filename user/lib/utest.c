@@ -7,15 +7,16 @@
  * top-level result line init prints. This file provides main(): a test program is just
  * UTEST_SUITE() and its UTEST()s.
  */
-#include "user/lib/errno.h"
-#include "user/lib/setjmp.h"
 #include "user/lib/utest.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
 
 #define UTEST_MAX_CASES 256
 #define UTEST_MSG_SIZE 256
 #define UTEST_SKIP_REASON_SIZE 96
 
-extern const struct utest_case __utest_cases_start[], __utest_cases_end[];
+extern const struct utest_case __start_utest_cases[], __stop_utest_cases[];
 extern const char utest_suite_name[]; /* UTEST_SUITE() */
 
 struct utest_totals {
@@ -56,7 +57,7 @@ static bool sort_cases(void)
 {
 	/* One array laid out by the linker, which cppcheck cannot know. */
 	/* cppcheck-suppress comparePointers */
-	for (const struct utest_case *c = __utest_cases_start; c < __utest_cases_end; c++) {
+	for (const struct utest_case *c = __start_utest_cases; c < __stop_utest_cases; c++) {
 		int i = case_count++;
 
 		if (case_count > UTEST_MAX_CASES) {
@@ -130,8 +131,16 @@ void utest_fail_msg(const char *file, int line, bool assertion, const char *fmt,
 	printf("    %s\n", msg);
 }
 
-bool utest_check_status(const char *file, int line, bool assertion, const char *expr,
-			int status, int want_signal, int want_code)
+void utest_fail_errno(const char *file, int line, bool assertion, const char *expr, long ret,
+		      int err, const char *err_name, int got)
+{
+	print_failure_header(file, line, assertion);
+	printf("    Expected %s to fail with %s (%d), but\n", expr, err_name, err);
+	printf("        it returned %ld with errno %d (%s)\n", ret, got, strerror(got));
+}
+
+bool utest_check_status(const char *file, int line, bool assertion, const char *expr, int status,
+			int want_signal, int want_code)
 {
 	char want[48], got[48];
 
@@ -144,7 +153,7 @@ bool utest_check_status(const char *file, int line, bool assertion, const char *
 	else
 		snprintf(want, sizeof(want), "exited with status %d", want_code);
 	if (status < 0)
-		snprintf(got, sizeof(got), "is %d (-errno: no child was waited for)", status);
+		snprintf(got, sizeof(got), "is %d (no child was waited for)", status);
 	else
 		wait_status_text(status, got, sizeof(got));
 	utest_fail_msg(file, line, assertion, "Expected %s: %s, but it %s", expr, want, got);
@@ -164,10 +173,13 @@ void utest_log(const char *fmt, ...)
 	printf("    # %s: %s\n", running.tcase ? running.tcase->name : "?", msg);
 }
 
+/* In another process, _exit and not exit: a clone sharing our memory must not run the
+ * C library's exit work (atexit, stdio) on the harness's state. stdout is line-buffered
+ * (main), so nothing of this process is left in it. */
 void utest_abort(void)
 {
 	if (getpid() != harness_pid)
-		exit(UTEST_CHILD_FAILED);
+		_exit(UTEST_CHILD_FAILED);
 	longjmp(running.env, 1);
 }
 
@@ -184,7 +196,7 @@ int utest_run_child(int (*fn)(void *), void *arg)
 	pid_t pid = fork();
 
 	if (pid < 0)
-		return pid;
+		return -errno;
 	if (pid == 0) {
 		/* The child's copy of `running`: count only the child's own failures. */
 		running.failures = 0;
@@ -193,7 +205,7 @@ int utest_run_child(int (*fn)(void *), void *arg)
 	}
 	ret = waitpid(pid, &status, 0);
 	if (ret < 0)
-		return ret;
+		return -errno;
 	return status;
 }
 
@@ -238,11 +250,15 @@ static void run_case(const struct utest_case *c, int index, struct utest_totals 
  */
 int main(int argc, char **argv)
 {
-	struct utest_totals totals = { 0 };
+	struct utest_totals totals = {0};
 	bool standalone = argc < 2;
-	int ok;
+	long index;
 
-	if (!standalone && (parse_long(argv[1], &ok) <= 0 || !ok)) {
+	/* One line per write whatever stdout is (musl buffers fully when it is not a
+	 * terminal): lines of several processes never mix, and a fork copies nothing
+	 * unwritten. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!standalone && (!parse_long(argv[1], &index) || index <= 0)) {
 		printf("# %s: usage: %s [<KTAP index>]\n", utest_suite_name, argv[0]);
 		return 2;
 	}

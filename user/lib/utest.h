@@ -2,9 +2,10 @@
  * user/lib/utest.h - the test harness of sublet's user test programs (utest_*).
  *
  * The user-space twin of the kernel's tests/ktest.h: a test is a function registered
- * with UTEST(name); the linker gathers the registrations (section .utest_cases, see
- * user/user.ld) and user/lib/utest.c, which also provides main(), runs them in source
- * order and prints one KTAP suite exactly as the kernel prints its own:
+ * with UTEST(name); the linker gathers the registrations (section utest_cases, whose
+ * bounds GNU ld names __start_utest_cases and __stop_utest_cases) and user/lib/utest.c,
+ * which also provides main(), runs them in source order and prints one KTAP suite
+ * exactly as the kernel prints its own:
  *
  *       KTAP version 1
  *       # Subtest: utest_basic
@@ -31,16 +32,58 @@
  * (file:line, the expressions and their values). Expectations work in the test program's
  * own process; a forked child or a thread reports through its exit status instead: see
  * utest_run_child(), whose child turns a failed expectation into status UTEST_CHILD_FAILED.
- * See docs/userspace-programs.md.
+ * System calls fail as C's do, -1 with errno set: UEXPECT_ERRNO(call, EBADF) checks both.
+ * This header brings the C library's headers a test usually needs (musl's), and
+ * user/lib/proc.h. See docs/userspace-programs.md.
  */
 #ifndef USER_LIB_UTEST_H
 #define USER_LIB_UTEST_H
 
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "user/lib/stdio.h"
-#include "user/lib/string.h"
-#include "user/lib/syscall.h"
+#include "user/lib/proc.h"
+
+#ifndef PAGE_SIZE
+#define PAGE_SIZE 4096
+#endif
+
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/*
+ * Linux's raw brk, for tests of the kernel's heap: musl's brk() refuses to move the break
+ * and its sbrk() moves it only by 0 (its malloc owns the heap), so tests that move the
+ * break themselves call the kernel: sys_brk returns the new break, or the old one if it
+ * cannot move; sys_sbrk returns the old break, or (void *)-1 with errno ENOMEM.
+ */
+static inline void *sys_brk(void *addr)
+{
+	return (void *)syscall(SYS_brk, addr);
+}
+
+static inline void *sys_sbrk(long increment)
+{
+	char *old = sys_brk(NULL);
+
+	if (increment && sys_brk(old + increment) != old + increment) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	return old;
+}
 
 /* One registered test (section .utest_cases). */
 struct utest_case {
@@ -53,19 +96,18 @@ struct utest_case {
 /* The exit status of a child (utest_run_child) or thread whose expectation failed. */
 #define UTEST_CHILD_FAILED 125
 
-/* main()'s arguments, for tests of the process start (user/lib/crt0.S). */
+/* main()'s arguments, for tests of the process start. */
 extern int utest_argc;
 extern char **utest_argv;
 
 /* Name this program's suite: UTEST_SUITE(utest_basic); (once per program). */
 #define UTEST_SUITE(name) const char utest_suite_name[] = #name
 
-#define UTEST(name)                                                                      \
-	static void utest_fn_##name(void);                                               \
-	static const struct utest_case utest_case_##name                                 \
-		__attribute__((used, section(".utest_cases"), aligned(8))) = {           \
-			#name, utest_fn_##name, __FILE__, __LINE__                       \
-		};                                                                       \
+#define UTEST(name)                                                                                \
+	static void utest_fn_##name(void);                                                         \
+	static const struct utest_case utest_case_##name                                           \
+	    __attribute__((used, section("utest_cases"), aligned(8))) = {#name, utest_fn_##name,   \
+									 __FILE__, __LINE__};      \
 	static void utest_fn_##name(void)
 
 /* Reporting helpers used by the macros (user/lib/utest.c). */
@@ -81,11 +123,12 @@ void utest_fail_str(const char *file, int line, bool assertion, const char *op,
 		    const char *left_expr, const char *left, const char *right_expr,
 		    const char *right);
 void utest_fail_msg(const char *file, int line, bool assertion, const char *fmt, ...)
-	PRINTF_LIKE(4, 5);
+    PRINTF_LIKE(4, 5);
 /* Check a wait status: an exit with want_code (want_signal 0) or a death by
- * want_signal. status < 0 is a -errno from fork/waitpid. Returns whether it matched. */
-bool utest_check_status(const char *file, int line, bool assertion, const char *expr,
-			int status, int want_signal, int want_code);
+ * want_signal. status < 0 is -errno from a failed fork or waitpid (utest_run_child). Returns
+ * whether it matched. */
+bool utest_check_status(const char *file, int line, bool assertion, const char *expr, int status,
+			int want_signal, int want_code);
 /* End the running test (or, outside the harness's process, exit UTEST_CHILD_FAILED). */
 void utest_abort(void) __attribute__((noreturn));
 void utest_skip(const char *reason) __attribute__((noreturn));
@@ -163,16 +206,15 @@ static inline int utest_int_cmp(struct utest_int l, struct utest_int r)
 #define UASSERT_GT(a, b) UTEST_CMP_INT_(true, a, >, b)
 #define UASSERT_GE(a, b) UTEST_CMP_INT_(true, a, >=, b)
 
-#define UTEST_BOOL_(assertion, cond, want)                                               \
-	do {                                                                             \
-		bool utest_c_ = !!(cond);                                               \
-		if (utest_c_ != (want)) {                                               \
-			utest_fail_msg(__FILE__, __LINE__, assertion,                   \
-				       "Expected %s to be %s", #cond,                   \
-				       (want) ? "true" : "false");                      \
-			if (assertion)                                                   \
-				utest_abort();                                           \
-		}                                                                        \
+#define UTEST_BOOL_(assertion, cond, want)                                                         \
+	do {                                                                                       \
+		bool utest_c_ = !!(cond);                                                          \
+		if (utest_c_ != (want)) {                                                          \
+			utest_fail_msg(__FILE__, __LINE__, assertion, "Expected %s to be %s",      \
+				       #cond, (want) ? "true" : "false");                          \
+			if (assertion)                                                             \
+				utest_abort();                                                     \
+		}                                                                                  \
 	} while (0)
 
 #define UEXPECT_TRUE(c) UTEST_BOOL_(false, c, true)
@@ -180,16 +222,16 @@ static inline int utest_int_cmp(struct utest_int l, struct utest_int r)
 #define UASSERT_TRUE(c) UTEST_BOOL_(true, c, true)
 #define UASSERT_FALSE(c) UTEST_BOOL_(true, c, false)
 
-#define UTEST_PTR_(assertion, a, op, b)                                                  \
-	do {                                                                             \
-		const void *utest_l_ = (const void *)(a);                               \
-		const void *utest_r_ = (const void *)(b);                               \
-		if (!(utest_l_ op utest_r_)) {                                          \
-			utest_fail_ptr(__FILE__, __LINE__, assertion, #op, #a,          \
-				       utest_l_, #b, utest_r_);                         \
-			if (assertion)                                                   \
-				utest_abort();                                           \
-		}                                                                        \
+#define UTEST_PTR_(assertion, a, op, b)                                                            \
+	do {                                                                                       \
+		const void *utest_l_ = (const void *)(a);                                          \
+		const void *utest_r_ = (const void *)(b);                                          \
+		if (!(utest_l_ op utest_r_)) {                                                     \
+			utest_fail_ptr(__FILE__, __LINE__, assertion, #op, #a, utest_l_, #b,       \
+				       utest_r_);                                                  \
+			if (assertion)                                                             \
+				utest_abort();                                                     \
+		}                                                                                  \
 	} while (0)
 
 #define UEXPECT_PTR_EQ(a, b) UTEST_PTR_(false, a, ==, b)
@@ -201,18 +243,17 @@ static inline int utest_int_cmp(struct utest_int l, struct utest_int r)
 #define UASSERT_NULL(a) UTEST_PTR_(true, a, ==, NULL)
 #define UASSERT_NOT_NULL(a) UTEST_PTR_(true, a, !=, NULL)
 
-#define UTEST_STR_(assertion, a, want_equal, b)                                          \
-	do {                                                                             \
-		const char *utest_l_ = (a);                                             \
-		const char *utest_r_ = (b);                                             \
-		bool utest_eq_ = utest_l_ && utest_r_ && !strcmp(utest_l_, utest_r_);   \
-		if (utest_eq_ != (want_equal)) {                                        \
-			utest_fail_str(__FILE__, __LINE__, assertion,                   \
-				       (want_equal) ? "==" : "!=", #a, utest_l_, #b,    \
-				       utest_r_);                                       \
-			if (assertion)                                                   \
-				utest_abort();                                           \
-		}                                                                        \
+#define UTEST_STR_(assertion, a, want_equal, b)                                                    \
+	do {                                                                                       \
+		const char *utest_l_ = (a);                                                        \
+		const char *utest_r_ = (b);                                                        \
+		bool utest_eq_ = utest_l_ && utest_r_ && !strcmp(utest_l_, utest_r_);              \
+		if (utest_eq_ != (want_equal)) {                                                   \
+			utest_fail_str(__FILE__, __LINE__, assertion,                              \
+				       (want_equal) ? "==" : "!=", #a, utest_l_, #b, utest_r_);    \
+			if (assertion)                                                             \
+				utest_abort();                                                     \
+		}                                                                                  \
 	} while (0)
 
 #define UEXPECT_STREQ(a, b) UTEST_STR_(false, a, true, b)
@@ -220,19 +261,44 @@ static inline int utest_int_cmp(struct utest_int l, struct utest_int r)
 #define UASSERT_STREQ(a, b) UTEST_STR_(true, a, true, b)
 
 /* Wait statuses: an exit with `code`, or a death by signal `sig`. */
-#define UEXPECT_EXITED(status, code)                                                     \
+#define UEXPECT_EXITED(status, code)                                                               \
 	((void)utest_check_status(__FILE__, __LINE__, false, #status, status, 0, code))
-#define UASSERT_EXITED(status, code)                                                     \
+#define UASSERT_EXITED(status, code)                                                               \
 	((void)utest_check_status(__FILE__, __LINE__, true, #status, status, 0, code))
-#define UEXPECT_SIGNALED(status, sig)                                                    \
+#define UEXPECT_SIGNALED(status, sig)                                                              \
 	((void)utest_check_status(__FILE__, __LINE__, false, #status, status, sig, 0))
+
+/*
+ * A call that must fail with error err: it returns -1 (a pointer call, MAP_FAILED) and
+ * errno is err. errno is set to 0 first, so a stale value cannot pass; expr is
+ * evaluated once.
+ */
+void utest_fail_errno(const char *file, int line, bool assertion, const char *expr, long ret,
+		      int err, const char *err_name, int got);
+#define UTEST_ERRNO_(assertion, expr, err)                                                         \
+	do {                                                                                       \
+		long utest_ret_;                                                                   \
+		int utest_errno_;                                                                  \
+		errno = 0;                                                                         \
+		utest_ret_ = (long)(expr);                                                         \
+		utest_errno_ = errno;                                                              \
+		if (utest_ret_ != -1 || utest_errno_ != (err)) {                                   \
+			utest_fail_errno(__FILE__, __LINE__, assertion, #expr, utest_ret_, err,    \
+					 #err, utest_errno_);                                      \
+			if (assertion)                                                             \
+				utest_abort();                                                     \
+		}                                                                                  \
+	} while (0)
+
+#define UEXPECT_ERRNO(expr, err) UTEST_ERRNO_(false, expr, err)
+#define UASSERT_ERRNO(expr, err) UTEST_ERRNO_(true, expr, err)
 
 /* Free-form failure with a printf-style message. */
 #define UEXPECT_FAIL(...) utest_fail_msg(__FILE__, __LINE__, false, __VA_ARGS__)
-#define UASSERT_FAIL(...)                                                                \
-	do {                                                                             \
-		utest_fail_msg(__FILE__, __LINE__, true, __VA_ARGS__);                  \
-		utest_abort();                                                           \
+#define UASSERT_FAIL(...)                                                                          \
+	do {                                                                                       \
+		utest_fail_msg(__FILE__, __LINE__, true, __VA_ARGS__);                             \
+		utest_abort();                                                                     \
 	} while (0)
 
 #define USKIP(reason) utest_skip(reason)
