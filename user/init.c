@@ -17,6 +17,7 @@
  * and exits with the number of programs that failed. See docs/userspace-programs.md.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
