@@ -19,9 +19,12 @@
 #include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/cmdline.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "mm/mm_struct.h"
+#include "mm/slab.h"
 #include "sched/sched.h"
 #include "sched/switch_trace.h"
 #include "sched/task_internal.h"
@@ -295,7 +298,11 @@ void scheduler_tick(void)
 	struct rq *rq = this_rq();
 	struct task_struct *curr = rq->curr;
 
-	sleep_tick();
+	/* Sleepers wake on the CPU whose tick advanced jiffies, the boot CPU: a wake-up
+	 * from another CPU's tick would queue them on that CPU's runqueue, and only the
+	 * boot CPU's runqueue holds tasks until placement exists (docs/smp.md). */
+	if (smp_processor_id() == 0)
+		sleep_tick();
 	if (curr == rq->idle) {
 		if (!list_empty(&rq->queue))
 			this_cpu()->need_resched = true;
@@ -344,7 +351,67 @@ void sched_init(void)
 	       lazy_tlb_enabled ? "on" : "off (nolazytlb)", HZ, SCHED_TIMESLICE_TICKS);
 }
 
-/* cpu_idle - what swapper/0 does forever: run anything runnable, else halt. */
+/*
+ * sched_init_idle - the boot CPU prepares an application processor's scheduler before
+ * starting it: an empty runqueue and its idle task swapper/N, which, like swapper/0, has
+ * no mm and runs lazily on init_mm with an mm_count reference of its own. The AP starts
+ * on the idle task's (guarded) stack and becomes it (start_secondary). Nothing is ever
+ * queued on an AP's runqueue yet: placement is the next stage (docs/smp.md).
+ */
+int sched_init_idle(struct cpu_state *cs)
+{
+	char name[TASK_COMM_LEN];
+	struct task_struct *idle;
+	struct rq *rq = kzalloc(sizeof(*rq), GFP_KERNEL);
+
+	if (!rq)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "swapper/%d", cs->cpu);
+	idle = task_alloc(name, PF_IDLE | PF_KTHREAD);
+	if (!idle) {
+		kfree(rq);
+		return -ENOMEM;
+	}
+	spin_lock_init(&rq->lock, "rq->lock");
+	INIT_LIST_HEAD(&rq->queue);
+	idle->on_rq = true;
+	idle->cpu = cs->cpu;
+	idle->mm = NULL;
+	idle->active_mm = &init_mm;
+	mmgrab(&init_mm);
+	rq->idle = rq->curr = idle;
+	cs->rq = rq;
+	cs->current_task = idle;
+	cs->kernel_stack_top = idle->stack.top;
+	return 0;
+}
+
+/* sched_free_idle - undo sched_init_idle for a CPU that never came up (and was sent INIT,
+ * so it runs nothing any more). */
+void sched_free_idle(struct cpu_state *cs)
+{
+	struct task_struct *idle = cs->rq->idle;
+
+	idle->active_mm = NULL;
+	mmdrop(&init_mm);
+	idle->state = TASK_DEAD;
+	task_free_stack(idle);
+	put_task_struct(idle);
+	kfree(cs->rq);
+	cs->rq = NULL;
+	cs->current_task = NULL;
+}
+
+/* task_curr - is task running on its CPU right now? (Linux's name.) A racy snapshot
+ * unless the task is this CPU's current or another CPU's idle task, which never moves. */
+bool task_curr(const struct task_struct *task)
+{
+	struct cpu_state *cs = per_cpu_state(task->cpu);
+
+	return cs && READ_ONCE(cs->current_task) == task;
+}
+
+/* cpu_idle - what swapper/N does forever: run anything runnable, else halt. */
 void cpu_idle(void)
 {
 	for (;;) {
