@@ -174,6 +174,9 @@ KTEST(smp, every_cpu_idles_on_init_mm)
 		KEXPECT_EQ(t, cs->nr_switches, 0); /* nothing was ever placed there */
 	}
 	KEXPECT_EQ(t, lazy_on_init_mm, num_online_cpus() - 1);
+	/* The APs have init_mm loaded, and no CPU that is not online is in its mask (CPU 0
+	 * may have another mm loaded while this test runs lazily). */
+	KEXPECT_EQ(t, init_mm.cpumask & ~1ull, cpu_online_mask & ~1ull);
 	/* Every reference on init_mm is accounted for, each idle task's included. */
 	flags = local_irq_save();
 	KEXPECT_EQ(t, atomic_read(&init_mm.mm_count), mm_census_expected(&init_mm, 0));

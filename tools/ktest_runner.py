@@ -72,6 +72,14 @@ BOOT_CHECKS = (
     BootCheck("boot:smp_without_acpi", ("-machine", "acpi=off", "-smp", "2"), "",
               ("running on the boot CPU alone", "smp: 1 CPU online: 0 (APIC ID 0)",
                "init: hello from ring 3"), ("bios",)),
+    # A CPU that never calls in (the test-only option stops the first AP just before) is
+    # reported and left out, the next one takes its number, and nothing of the first is
+    # left behind: no idle task, no bit in init_mm's cpumask (the smp test checks).
+    BootCheck("boot:smp_ap_stalls", ("-smp", "3"),
+              "smp_stall_first_ap ktest=smp.every_cpu_idles_on_init_mm",
+              ("smp: CPU 1 (APIC ID 1) did not come up within 2000 ms; left out",
+               "smp: 2 CPUs online: 0 (APIC ID 0) 1 (APIC ID 2)",
+               "# smp: pass:1 fail:0"), ("bios",)),
     BootCheck("boot:scenario_zombie_mm", (), "scenario=zombie_mm",
               ("mm_count of A 1 -> freed (parked in rq->prev_mm",
                "scenario zombie_mm: done (0)", "init: hello from ring 3"), ("bios",)),

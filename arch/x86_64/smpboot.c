@@ -26,6 +26,7 @@
 #include "arch/x86_64/syscall.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/tss.h"
+#include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -64,6 +65,14 @@ static phys_addr_t trampoline_phys; /* 0: no page below 1 MiB was free */
 /* The number of the AP that has called in, written (release) by that AP at the end of
  * start_secondary and read (acquire) by the boot CPU, which waits for it. */
 static int callin_cpu = -1;
+
+/*
+ * Test only, the boot option `smp_stall_first_ap` (boot check boot:smp_ap_stalls): the
+ * first AP started stops just before calling in, with its stack and tables in use, so
+ * that the timeout, the INIT that stops it and the freeing of its memory are exercised.
+ * Set by the boot CPU before that AP's STARTUP, cleared once it was left out.
+ */
+static bool stall_next_ap;
 
 /* The boot CPU's control registers, which every AP copies (same features, same order). */
 static u64 boot_cr0, boot_cr4;
@@ -190,6 +199,8 @@ __noreturn void start_secondary(struct cpu_state *cs)
 	apic_timer_start_secondary();
 	set_kernel_stack(cs->kernel_stack_top); /* as switch_to would: the idle task's */
 	record_boot_state(cs);
+	while (READ_ONCE(stall_next_ap))
+		halt(); /* interrupts are still off: only INIT ends this */
 	__atomic_store_n(&callin_cpu, cs->cpu, __ATOMIC_RELEASE);
 	cpu_idle(); /* its first safe_halt turns interrupts on; never returns */
 }
@@ -277,11 +288,14 @@ static bool start_ap(int cpu, u32 apic_id)
 	}
 	printk("smp: CPU %d (APIC ID %u) did not come up within %d ms; left out\n", cpu, apic_id,
 	       AP_CALLIN_TIMEOUT_MS);
-	/* INIT stops it wherever it got to, so its stack and tables can go. */
+	/* INIT stops it wherever it got to, so its stack and tables can go, and the bit
+	 * its mmu_context_init may have set in init_mm's cpumask (none of init_mm's
+	 * translations stay in a CPU held in INIT). */
 	if (!apic_send_init(apic_id))
 		panic("smp: CPU %d (APIC ID %u) neither came up nor accepts INIT; its memory "
 		      "cannot be reused safely",
 		      cpu, apic_id);
+	__atomic_fetch_and(&init_mm.cpumask, ~(1ull << cpu), __ATOMIC_SEQ_CST);
 	ap_area_free(area);
 	return false;
 }
@@ -332,11 +346,13 @@ void smp_init(void)
 		boot_cr0 = read_cr0();
 		boot_cr4 = read_cr4();
 		trampoline_setup();
+		stall_next_ap = kernel_param_has("smp_stall_first_ap");
 		for (int i = 0; i < scan.nr_cpus; i++) {
 			if (scan.apic_ids[i] == boot_cpu_state.apic_id)
 				continue;
 			if (start_ap(next_cpu, scan.apic_ids[i]))
 				next_cpu++;
+			stall_next_ap = false;
 		}
 	}
 	print_online();
