@@ -4,8 +4,9 @@
  * The local APIC timer (arch/x86_64/apic.c) fires LOCAL_TIMER_VECTOR HZ times a second.
  * Each tick acknowledges the interrupt, counts itself in this CPU's nr_ticks, advances
  * jiffies (on the boot CPU only: every CPU's timer ticks, time passes once), and lets the
- * scheduler charge the running task (scheduler_tick() in sched/core.c), which may set need_resched;
- * the switch itself happens on the way out of the interrupt. See docs/timer.md.
+ * scheduler charge the running task (scheduler_tick() in sched/core.c), which may set
+ * need_resched; the switch itself happens on the way out of the interrupt. See
+ * docs/timer.md and docs/smp.md.
  */
 #include "kernel/time.h"
 #include "arch/x86_64/apic.h"

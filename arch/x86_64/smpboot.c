@@ -74,7 +74,8 @@ static int callin_cpu = -1;
  */
 static bool stall_next_ap;
 
-/* The boot CPU's control registers, which every AP copies (same features, same order). */
+/* The boot CPU's control registers, which every AP copies (the same features): written
+ * by the boot CPU before the first STARTUP IPI, only read afterwards. */
 static u64 boot_cr0, boot_cr4;
 
 /* An AP's own memory besides its idle task: the per-CPU area, GDT and TSS. */
