@@ -19,12 +19,9 @@
 #include "arch/x86_64/mmu_context.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/cmdline.h"
-#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/smp.h"
 #include "mm/mm_struct.h"
-#include "mm/slab.h"
 #include "sched/sched.h"
 #include "sched/switch_trace.h"
 #include "sched/task_internal.h"
@@ -349,57 +346,6 @@ void sched_init(void)
 	mmu_context_init();
 	printk("sched: swapper/0 is idle on init_mm; lazy TLB %s, HZ=%d, slice %d ticks\n",
 	       lazy_tlb_enabled ? "on" : "off (nolazytlb)", HZ, SCHED_TIMESLICE_TICKS);
-}
-
-/*
- * sched_init_idle - the boot CPU prepares an application processor's scheduler before
- * starting it: an empty runqueue and its idle task swapper/N, which, like swapper/0, has
- * no mm and runs lazily on init_mm with an mm_count reference of its own. The AP starts
- * on the idle task's (guarded) stack and becomes it (start_secondary). Nothing is ever
- * queued on an AP's runqueue yet: placement is the next stage (docs/smp.md).
- */
-int sched_init_idle(struct cpu_state *cs)
-{
-	char name[TASK_COMM_LEN];
-	struct task_struct *idle;
-	struct rq *rq = kzalloc(sizeof(*rq), GFP_KERNEL);
-
-	if (!rq)
-		return -ENOMEM;
-	snprintf(name, sizeof(name), "swapper/%d", cs->cpu);
-	idle = task_alloc(name, PF_IDLE | PF_KTHREAD);
-	if (!idle) {
-		kfree(rq);
-		return -ENOMEM;
-	}
-	spin_lock_init(&rq->lock, "rq->lock");
-	INIT_LIST_HEAD(&rq->queue);
-	idle->on_rq = true;
-	idle->cpu = cs->cpu;
-	idle->mm = NULL;
-	idle->active_mm = &init_mm;
-	mmgrab(&init_mm);
-	rq->idle = rq->curr = idle;
-	cs->rq = rq;
-	cs->current_task = idle;
-	cs->kernel_stack_top = idle->stack.top;
-	return 0;
-}
-
-/* sched_free_idle - undo sched_init_idle for a CPU that never came up (and was sent INIT,
- * so it runs nothing any more). */
-void sched_free_idle(struct cpu_state *cs)
-{
-	struct task_struct *idle = cs->rq->idle;
-
-	idle->active_mm = NULL;
-	mmdrop(&init_mm);
-	idle->state = TASK_DEAD;
-	task_free_stack(idle);
-	put_task_struct(idle);
-	kfree(cs->rq);
-	cs->rq = NULL;
-	cs->current_task = NULL;
 }
 
 /* task_curr - is task running on its CPU right now? (Linux's name.) A racy snapshot
