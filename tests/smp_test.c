@@ -13,6 +13,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fw_cfg.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
 #include "arch/x86_64/tss.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/printk.h"
@@ -21,6 +22,10 @@
 #include "sched/sched.h"
 #include "sched/sched_debug.h"
 #include "tests/ktest.h"
+
+/* A vector nothing else uses, for the IPI test; how long an IPI may take to arrive. */
+#define TEST_IPI_VECTOR 0xf0
+#define IPI_WAIT_MS 1000
 
 /* Ticks to wait for: every timer must move in this time, and jiffies by as much. */
 #define TICK_WAIT_MS 100
@@ -213,4 +218,48 @@ KTEST(smp, every_cpu_timer_ticks)
 	/* The boot CPU's ticks are jiffies' (a host that stalls an AP slows only that AP's
 	 * count, so the others are not compared with jiffies exactly). */
 	KEXPECT_EQ(t, boot_ticks, jiffies_passed);
+}
+
+/* IPIs each CPU took on TEST_IPI_VECTOR: slot n written only by CPU n's handler. */
+static u64 test_ipis[NR_CPUS];
+
+static bool count_test_ipi(struct trap_frame *tf)
+{
+	test_ipis[smp_processor_id()]++;
+	apic_eoi();
+	return true;
+}
+
+/* Wait (sleeping) until CPU cpu has taken more than `before` test IPIs. */
+static bool wait_for_ipi(int cpu, u64 before)
+{
+	for (int ms = 0; ms < IPI_WAIT_MS; ms++) {
+		if (READ_ONCE(test_ipis[cpu]) != before)
+			return true;
+		msleep(1);
+	}
+	return READ_ONCE(test_ipis[cpu]) != before;
+}
+
+/* The primitive the next stage's IPIs build on: an interrupt sent to one CPU by its APIC
+ * ID is taken there, once, by the handler of its vector, on that CPU. */
+KTEST(smp, a_fixed_ipi_reaches_the_cpu_it_names)
+{
+	trap_handler_t old = get_trap_handler(TEST_IPI_VECTOR);
+	int cpu;
+
+	KASSERT_NULL(t, old);
+	set_trap_handler(TEST_IPI_VECTOR, count_test_ipi);
+	for_each_online_cpu(cpu)
+	{
+		u64 before[NR_CPUS];
+		int other;
+
+		for_each_online_cpu(other) before[other] = READ_ONCE(test_ipis[other]);
+		KEXPECT_TRUE(t, apic_send_ipi_fixed(per_cpu_state(cpu)->apic_id, TEST_IPI_VECTOR));
+		KEXPECT_TRUE(t, wait_for_ipi(cpu, before[cpu]));
+		for_each_online_cpu(other)
+		    KEXPECT_EQ(t, READ_ONCE(test_ipis[other]) - before[other], other == cpu);
+	}
+	set_trap_handler(TEST_IPI_VECTOR, old);
 }

@@ -50,6 +50,7 @@
 
 /* LVT entries (SDM figure 10-8). */
 /* Interrupt command register, low half (SDM vol. 3, 11.6.1). */
+#define APIC_ICR_DELIVERY_FIXED (0u << 8) /* the vector, as an ordinary interrupt */
 #define APIC_ICR_DELIVERY_NMI (4u << 8)
 #define APIC_ICR_DELIVERY_INIT (5u << 8)
 #define APIC_ICR_DELIVERY_STARTUP (6u << 8) /* vector = the page the AP starts at */
@@ -119,5 +120,13 @@ void apic_timer_start_secondary(void);
  */
 bool apic_send_init(u32 apic_id);
 bool apic_send_startup(u32 apic_id, u8 page);
+/*
+ * Send interrupt `vector` to the CPU with APIC ID apic_id (fixed delivery, edge: an
+ * inter-processor interrupt; it may be this CPU's own ID). Its handler must end with
+ * apic_eoi(), as the timer's does. False if the APIC never sent it. Nothing in the kernel
+ * sends one yet (the smp self-tests do): the next stage's reschedule and TLB-shootdown
+ * IPIs are this call with their own vectors.
+ */
+bool apic_send_ipi_fixed(u32 apic_id, u8 vector);
 
 #endif
