@@ -246,7 +246,15 @@ phys_addr_t memblock_alloc_low(phys_addr_t size)
 
 bool memblock_is_memory(phys_addr_t base, phys_addr_t size)
 {
-	return memblock_type_overlaps(&memblock_memory, base, size);
+	for (int i = 0; i < memblock_memory.count; i++) {
+		const struct memblock_region *r = &memblock_memory.regions[i];
+
+		phys_addr_t end = memblock_region_end(r);
+
+		if (base >= r->base && base < end && size <= end - base)
+			return true;
+	}
+	return false;
 }
 
 /* Reserve [base, end) and say why, in Linux's "[mem first-last]" (inclusive) notation. */

@@ -43,9 +43,10 @@ static u8 checksum(const void *p, u32 len)
 }
 
 /*
- * RAM (QEMU's BIOS tables, the RSDP copy in the multiboot2 information) is in the direct
- * map; tables in firmware-reserved ranges are mapped read through ioremap (never unmapped:
- * sublet has no iounmap yet, and a boot maps a handful of tables once).
+ * RAM (the RSDP copy in the multiboot2 information) is in the direct map; tables in
+ * firmware ranges (reserved, ACPI) are mapped through ioremap (never unmapped: sublet has
+ * no iounmap yet, and a boot maps a handful of tables once). A range that is partly RAM,
+ * which no honest firmware gives, is refused by ioremap: NULL, reported by the caller.
  */
 static const void *acpi_map_real(phys_addr_t phys, size_t len)
 {
