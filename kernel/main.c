@@ -20,6 +20,7 @@
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/time.h"
 #include "kernel/version.h"
 #include "mm/mm.h"
@@ -100,10 +101,10 @@ __no_stack_protector void kmain(u64 mbi_phys)
 {
 	int err;
 
+	percpu_init(&boot_cpu_state, 0); /* first: smp_processor_id() and spinlocks need it */
 	boot_init_stack_canary();
 	serial_init();
 	gdt_init();
-	percpu_init(&boot_cpu_state, 0);
 	idt_init();
 	pic_remap_and_mask();
 
@@ -123,6 +124,7 @@ __no_stack_protector void kmain(u64 mbi_phys)
 	cpu_protection_init();
 	syscall_init();
 	timer_init();
+	smp_init(); /* the other CPUs, each idle on its own (docs/smp.md) */
 
 	start_first_thread();
 	local_irq_enable();

@@ -205,6 +205,9 @@ struct boot_info {
 	u32 mem_lower_kb, mem_upper_kb;
 };
 
+/* The boot information kmain parsed (kernel/main.c); read-only after boot. */
+extern struct boot_info boot_info;
+
 /*
  * Parse and validate the multiboot2 information block at `mbi` (already mapped, readable
  * for `avail` bytes; `mbi_phys` is its physical address, recorded in `out`). Returns 0, or

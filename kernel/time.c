@@ -2,13 +2,16 @@
  * kernel/time.c - the timer tick: jiffies, its interrupt handler, and TSC delays.
  *
  * The local APIC timer (arch/x86_64/apic.c) fires LOCAL_TIMER_VECTOR HZ times a second.
- * Each tick acknowledges the interrupt, advances jiffies, and lets the scheduler charge
- * the running task (scheduler_tick() in sched/core.c), which may set need_resched; the
- * switch itself happens on the way out of the interrupt. See docs/timer.md.
+ * Each tick acknowledges the interrupt, counts itself in this CPU's nr_ticks, advances
+ * jiffies (on the boot CPU only: every CPU's timer ticks, time passes once), and lets the
+ * scheduler charge the running task (scheduler_tick() in sched/core.c), which may set
+ * need_resched; the switch itself happens on the way out of the interrupt. See
+ * docs/timer.md and docs/smp.md.
  */
 #include "kernel/time.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -32,6 +35,7 @@ static bool timer_started;
 static bool timer_interrupt(struct trap_frame *tf)
 {
 	apic_eoi();
+	this_cpu()->nr_ticks++;
 	/* Every CPU's APIC ticks, but wall time advances once per tick: on the boot CPU. */
 	if (smp_processor_id() == 0)
 		jiffies++;

@@ -15,6 +15,7 @@
  * See docs/memory.md ("From the memory map to the buddy lists") and Linux's mm/memblock.c.
  */
 #include "mm/memblock.h"
+#include "arch/x86_64/smpboot.h"
 #include "kernel/compiler.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
@@ -22,6 +23,8 @@
 #include "kernel/string.h"
 #include "mm/memblock_internal.h"
 #include "mm/page.h"
+
+#define PHYS_ADDR_MAX ((phys_addr_t)~0ull)
 
 /* The SDM caps MAXPHYADDR at 52 bits; anything above is a broken memory map entry, and
  * clamping there keeps base + size from ever overflowing. */
@@ -171,15 +174,15 @@ phys_addr_t memblock_total(const struct memblock_type *type)
 }
 
 /*
- * The lowest address >= 1 MiB inside region r where `size` bytes aligned to `align` are
+ * The lowest address in [min, limit) inside region r where `size` bytes aligned to `align` are
  * free of reservations, or 0 if r has none. Each failed try skips past the reservation
  * that blocked it, so this is O(reserved regions) per memory region.
  */
 static phys_addr_t find_free_in_region(const struct memblock_region *r, phys_addr_t size,
-				       phys_addr_t align)
+				       phys_addr_t align, phys_addr_t min, phys_addr_t limit)
 {
-	phys_addr_t end = memblock_region_end(r);
-	phys_addr_t base = ALIGN_UP(MAX(r->base, FIRST_MIB_END), align);
+	phys_addr_t end = MIN(memblock_region_end(r), limit);
+	phys_addr_t base = ALIGN_UP(MAX(r->base, min), align);
 
 	while (base < end && size <= end - base) {
 		const struct memblock_region *busy = first_overlap(&memblock_reserved, base, size);
@@ -210,7 +213,8 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align)
 	size = ALIGN_UP(size, (phys_addr_t)PAGE_SIZE);
 	align = MAX(align, (phys_addr_t)PAGE_SIZE);
 	for (i = 0; i < memblock_memory.count; i++) {
-		base = find_free_in_region(&memblock_memory.regions[i], size, align);
+		base = find_free_in_region(&memblock_memory.regions[i], size, align, FIRST_MIB_END,
+					   PHYS_ADDR_MAX);
 		if (base) {
 			memblock_type_add(&memblock_reserved, base, size);
 			memset(__va(base), 0, size);
@@ -222,6 +226,35 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align)
 	      (unsigned long)(size >> 10), (unsigned long)align,
 	      (unsigned long)(memblock_total(&memblock_memory) >> 10),
 	      (unsigned long)(memblock_total(&memblock_reserved) >> 10));
+}
+
+phys_addr_t memblock_alloc_low(phys_addr_t size)
+{
+	phys_addr_t base;
+
+	size = ALIGN_UP(size, (phys_addr_t)PAGE_SIZE);
+	for (int i = 0; i < memblock_memory.count; i++) {
+		base = find_free_in_region(&memblock_memory.regions[i], size, PAGE_SIZE, PAGE_SIZE,
+					   FIRST_MIB_END);
+		if (base) {
+			memblock_type_add(&memblock_reserved, base, size);
+			return base;
+		}
+	}
+	return 0;
+}
+
+bool memblock_is_memory(phys_addr_t base, phys_addr_t size)
+{
+	for (int i = 0; i < memblock_memory.count; i++) {
+		const struct memblock_region *r = &memblock_memory.regions[i];
+
+		phys_addr_t end = memblock_region_end(r);
+
+		if (base >= r->base && base < end && size <= end - base)
+			return true;
+	}
+	return false;
 }
 
 /* Reserve [base, end) and say why, in Linux's "[mem first-last]" (inclusive) notation. */
@@ -256,12 +289,15 @@ void memblock_init(const struct boot_info *bi)
 	u32 i;
 
 	add_usable_ram(bi);
-	reserve_and_report(0, FIRST_MIB_END, "first MiB (real-mode data, BIOS, firmware)");
 	reserve_and_report((phys_addr_t)(uintptr_t)__boot_start, __pa(__kernel_end),
 			   "kernel image");
 	reserve_and_report(bi->mbi_phys, bi->mbi_phys + bi->mbi_size, "multiboot2 information");
 	for (i = 0; i < bi->module_count; i++)
 		reserve_and_report(bi->modules[i].start, bi->modules[i].end, "boot module");
+	/* Before the first MiB goes whole: the AP trampoline must come from there, and
+	 * away from whatever of the above the boot loader put there. */
+	realmode_reserve();
+	reserve_and_report(0, FIRST_MIB_END, "first MiB (real-mode data, BIOS, firmware)");
 	printk("memblock: %lu KiB usable RAM in %d ranges, ending at 0x%lx\n",
 	       (unsigned long)(memblock_total(&memblock_memory) >> 10), memblock_memory.count,
 	       (unsigned long)memblock_end_of_ram());

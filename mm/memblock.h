@@ -43,6 +43,11 @@ void memblock_reserve(phys_addr_t base, phys_addr_t size);
 phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align);
 /* Does [base, base + size) overlap a reserved range? */
 bool memblock_is_reserved(phys_addr_t base, phys_addr_t size);
+/* Does [base, base + size) lie wholly in usable RAM (and so in the direct map)? */
+bool memblock_is_memory(phys_addr_t base, phys_addr_t size);
+/* A free, page-aligned block of usable RAM below 1 MiB, above page 0, reserved; 0 if none.
+ * Only before the first MiB is reserved whole, in memblock_init (the AP trampoline). */
+phys_addr_t memblock_alloc_low(phys_addr_t size);
 /* One past the highest usable RAM address. */
 phys_addr_t memblock_end_of_ram(void);
 /* Total bytes in a range list. */

@@ -295,7 +295,11 @@ void scheduler_tick(void)
 	struct rq *rq = this_rq();
 	struct task_struct *curr = rq->curr;
 
-	sleep_tick();
+	/* Sleepers wake on the CPU whose tick advanced jiffies, the boot CPU: a wake-up
+	 * from another CPU's tick would queue them on that CPU's runqueue, and only the
+	 * boot CPU's runqueue holds tasks until placement exists (docs/smp.md). */
+	if (smp_processor_id() == 0)
+		sleep_tick();
 	if (curr == rq->idle) {
 		if (!list_empty(&rq->queue))
 			this_cpu()->need_resched = true;
@@ -344,7 +348,16 @@ void sched_init(void)
 	       lazy_tlb_enabled ? "on" : "off (nolazytlb)", HZ, SCHED_TIMESLICE_TICKS);
 }
 
-/* cpu_idle - what swapper/0 does forever: run anything runnable, else halt. */
+/* task_curr - is task running on its CPU right now? (Linux's name.) A racy snapshot
+ * unless the task is this CPU's current or another CPU's idle task, which never moves. */
+bool task_curr(const struct task_struct *task)
+{
+	struct cpu_state *cs = per_cpu_state(task->cpu);
+
+	return cs && READ_ONCE(cs->current_task) == task;
+}
+
+/* cpu_idle - what swapper/N does forever: run anything runnable, else halt. */
 void cpu_idle(void)
 {
 	for (;;) {

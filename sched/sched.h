@@ -18,6 +18,7 @@
 #include "kernel/atomic.h"
 #include "kernel/fault_inject.h"
 #include "kernel/list.h"
+#include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "kernel/uapi/signal.h"
@@ -167,6 +168,13 @@ extern bool lazy_tlb_enabled; /* false with the boot option `nolazytlb` */
 
 /* Bring-up: the boot context becomes swapper/0 (pid 0), lazy on init_mm. */
 void sched_init(void);
+
+/* An application processor's runqueue and idle task swapper/N (boot CPU, before
+ * starting it), and their undoing if it never comes up (sched/idle.c). */
+int sched_init_idle(struct cpu_state *cs);
+void sched_free_idle(struct cpu_state *cs);
+/* Is task running on some CPU now? */
+bool task_curr(const struct task_struct *task);
 
 /* The scheduler proper (sched/core.c). */
 void schedule(void);

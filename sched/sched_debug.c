@@ -54,7 +54,8 @@ static void violation(struct task_check *tc, struct task_struct *task, const cha
 static void check_one_task(struct task_struct *task, void *arg)
 {
 	struct task_check *tc = arg;
-	bool running = task == current;
+	/* Running here, or another CPU's current task (its idle task, so far). */
+	bool running_here = task == current, running = running_here || task_curr(task);
 
 	if (task->state == TASK_DEAD)
 		return;
@@ -64,7 +65,7 @@ static void check_one_task(struct task_struct *task, void *arg)
 		violation(tc, task, "mm set but active_mm differs");
 	if (!running && !task->mm && task->active_mm)
 		violation(tc, task, "not running, no mm, yet holds an active_mm");
-	if (running && !task->mm)
+	if (running_here && !task->mm)
 		tc->lazy_running++;
 	if (task->mm && !pgd_kernel_half_matches(task->mm->pgd))
 		violation(tc, task, "its PML4's kernel half differs from init_mm's");

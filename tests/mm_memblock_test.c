@@ -252,6 +252,49 @@ KTEST(memblock, alloc_lowest_fit_aligned_zeroed)
 	KEXPECT_EQ(t, nr_free_pages(), free_before);
 }
 
+/* ---- below 1 MiB, and "is it RAM": lists only, no memory touched --------------------- */
+
+#define LOW_RAM_END 0x9f000 /* a BIOS machine's usable low memory, as QEMU's */
+#define LOW_BUSY 0x1000	    /* a page the boot loader used (the information block, say) */
+#define TRAMPOLINE_SIZE (4 * PAGE_SIZE)
+
+/* The AP trampoline's pages: the lowest free ones above page 0, below 1 MiB; nothing
+ * (0) when they do not fit there. memblock_alloc_low writes no memory, so the lists can
+ * describe any range. */
+KTEST(memblock, alloc_low_skips_page_0_and_reservations)
+{
+	phys_addr_t got;
+
+	lend_block(0); /* replaced at once: only the save and restore are wanted */
+	memblock_memory.count = 0;
+	memblock_reserved.count = 0;
+	memblock_type_add(&memblock_memory, 0, LOW_RAM_END);
+	memblock_type_add(&memblock_reserved, LOW_BUSY, PAGE_SIZE);
+	got = memblock_alloc_low(TRAMPOLINE_SIZE);
+	KEXPECT_EQ(t, got, LOW_BUSY + PAGE_SIZE);
+	KEXPECT_EQ(t, memblock_type_covered(&memblock_reserved, got, TRAMPOLINE_SIZE),
+		   TRAMPOLINE_SIZE);
+	KEXPECT_EQ(t, memblock_alloc_low(LOW_RAM_END), 0); /* more than is left below 1 MiB */
+	memblock_type_add(&memblock_memory, FIRST_MIB_END, FIRST_MIB_END);
+	KEXPECT_EQ(t, memblock_alloc_low(LOW_RAM_END), 0); /* RAM above 1 MiB does not count */
+	return_block();
+}
+
+KTEST(memblock, is_memory_needs_the_whole_range_in_ram)
+{
+	const phys_addr_t base = FIRST_MIB_END, size = FIRST_MIB_END;
+
+	lend_block(0);
+	memblock_memory.count = 0;
+	memblock_type_add(&memblock_memory, base, size);
+	KEXPECT_TRUE(t, memblock_is_memory(base, 1));
+	KEXPECT_TRUE(t, memblock_is_memory(base + size - PAGE_SIZE, PAGE_SIZE));
+	KEXPECT_FALSE(t, memblock_is_memory(base + size - PAGE_SIZE, 2 * PAGE_SIZE));
+	KEXPECT_FALSE(t, memblock_is_memory(base - PAGE_SIZE, 2 * PAGE_SIZE));
+	KEXPECT_FALSE(t, memblock_is_memory(base + 2 * size, 1)); /* past the end entirely */
+	return_block();
+}
+
 /* ---- bugs that must panic ----------------------------------------------------------- */
 
 KTEST_DEATH(memblock, alloc_too_big_panics, "memblock_alloc: no free")

@@ -7,6 +7,7 @@ version 1 on the serial console as Linux's KUnit does, and ends QEMU through the
 isa-debug-exit port with a code saying how it went. This script builds one ISO and boots
 it (tools/qemu_launch.py) with each boot's command line in QEMU's fw_cfg: the main run
 (log build/test.log); the VARIANTS (the scheduler and active_mm suites with `nolazytlb`);
+the SMP_VARIANTS (the smp suite on other CPU counts);
 once per death test the main run listed (`ktest_death=<suite>.<name>`); the BOOT_CHECKS.
 It trusts the kernel's KTAP result lines and exit code, and checks what the kernel cannot
 say itself: a panic, a triple fault, a timeout, output cut short, zero tests. It prints
@@ -66,6 +67,19 @@ BOOT_CHECKS = (
                "init: hello from ring 3"), ("bios", "uefi")),
     # `scenario=<name>` runs a switch scenario as pid 1 and prints its trace, then boots
     # on: the zombie's last drop shows as "freed" on the switch to a real task.
+    # Without ACPI tables (so without a MADT) the kernel says so and runs on the boot CPU
+    # alone, though QEMU started two.
+    BootCheck("boot:smp_without_acpi", ("-machine", "acpi=off", "-smp", "2"), "",
+              ("running on the boot CPU alone", "smp: 1 CPU online: 0 (APIC ID 0)",
+               "init: hello from ring 3"), ("bios",)),
+    # A CPU that never calls in (the test-only option stops the first AP just before) is
+    # reported and left out, the next one takes its number, and nothing of the first is
+    # left behind: no idle task, no bit in init_mm's cpumask (the smp test checks).
+    BootCheck("boot:smp_ap_stalls", ("-smp", "3"),
+              "smp_stall_first_ap ktest=smp.every_cpu_idles_on_init_mm",
+              ("smp: CPU 1 (APIC ID 1) did not come up within 2000 ms; left out",
+               "smp: 2 CPUs online: 0 (APIC ID 0) 1 (APIC ID 2)",
+               "# smp: pass:1 fail:0"), ("bios",)),
     BootCheck("boot:scenario_zombie_mm", (), "scenario=zombie_mm",
               ("mm_count of A 1 -> freed (parked in rq->prev_mm",
                "scenario zombie_mm: done (0)", "init: hello from ring 3"), ("bios",)),
@@ -74,6 +88,11 @@ BOOT_CHECKS = (
 # Suites the main run boots again with another option: `nolazytlb` makes a kernel thread
 # load init_mm instead of borrowing the previous mm, a path the main run never takes.
 VARIANTS = (("nolazytlb", ("sched*", "active_mm")),)
+
+# Suites the main run boots again on each of these CPU counts but its own (--smp): CPU
+# bring-up must work alone, with a few CPUs and with many. A boot of the smp suite takes
+# about two seconds.
+SMP_VARIANTS = (("smp", (1, 2, 4, 8)),)
 
 
 # ---- KTAP: pure functions of the console lines -----------------------------------------
@@ -370,11 +389,11 @@ class Session:
                                grace, self.args.verbose)
 
 
-def run_main(session, name, cmdline, prefix=""):
+def run_main(session, name, cmdline, prefix="", qemu_args=()):
     """A run of the KTAP suites: (verdict, its kernel output)."""
     print(f"{name} run: '{cmdline}', log {session.log_path(name)}", flush=True)
     try:
-        run = session.boot(name, cmdline, stop_after=[PANIC_TEXT])
+        run = session.boot(name, cmdline, qemu_args=qemu_args, stop_after=[PANIC_TEXT])
     except ql.LaunchError as err:
         verdict = Verdict(failed=1, problems=[f"ERROR: {err}"])
         verdict.notes.append(f"{name} run did not start: counted as 1 failed test")
@@ -408,6 +427,15 @@ def variant_runs(ktest_glob, suites_ran):
             if any(fnmatch.fnmatchcase(name, suites) for name in suites_ran)]
 
 
+def smp_variant_runs(ktest_glob, suites_ran, main_smp):
+    """(name, command line, prefix, QEMU arguments) of each SMP_VARIANTS boot whose suite
+    the main run ran, on every CPU count but main_smp; narrowed as variant_runs does."""
+    tests = "." + ktest_glob.split(".", 1)[1] if ktest_glob and "." in ktest_glob else ""
+    return [(f"smp{n}-{suite}", f"ktest={suite}{tests}", f"smp{n}:", ("-smp", str(n)))
+            for suite, counts in SMP_VARIANTS for n in counts
+            if n != main_smp and any(fnmatch.fnmatchcase(name, suite) for name in suites_ran)]
+
+
 def selected_boot_checks(ktest_glob):
     """All boot checks without --ktest; with it, those whose name it matches."""
     return [check for check in BOOT_CHECKS
@@ -422,6 +450,8 @@ def run_tests(args):
     suites_ran = [m[1] for m in map(re.compile(r"^    # Subtest: (\S+)$").match, ktap) if m]
     for name, cmdline, prefix in variant_runs(args.ktest, suites_ran):
         verdict.merge(run_main(session, name, cmdline, prefix)[0])
+    for name, cmdline, prefix, qemu_args in smp_variant_runs(args.ktest, suites_ran, args.smp):
+        verdict.merge(run_main(session, name, cmdline, prefix, qemu_args)[0])
     for spec in [] if args.no_death else find_death_specs(output):
         verdict.merge(run_single(session, spec.test_name, partial(judge_death, spec),
                                  cmdline=f"ktest_death={spec.suite}.{spec.name}",

@@ -347,6 +347,17 @@ class DeathAndBootCheckTest(unittest.TestCase):
                          [("nolazytlb-sched", "ktest=sched*.yield* nolazytlb", "nolazytlb:")])
         self.assertEqual(kr.variant_runs("vsprintf", ["vsprintf"]), [])
 
+    def test_smp_variant_runs_skip_the_main_runs_count(self):
+        self.assertEqual(kr.smp_variant_runs(None, ["smp", "elf"], 1), [
+            ("smp2-smp", "ktest=smp", "smp2:", ("-smp", "2")),
+            ("smp4-smp", "ktest=smp", "smp4:", ("-smp", "4")),
+            ("smp8-smp", "ktest=smp", "smp8:", ("-smp", "8"))])
+        self.assertEqual([run[0] for run in kr.smp_variant_runs("smp.every*", ["smp"], 4)],
+                         ["smp1-smp", "smp2-smp", "smp8-smp"])
+        self.assertEqual(kr.smp_variant_runs("smp.every*", ["smp"], 4)[0][1],
+                         "ktest=smp.every*")
+        self.assertEqual(kr.smp_variant_runs("vsprintf", ["vsprintf"], 1), [])
+
 
 class LaunchTest(unittest.TestCase):
     """tools/qemu_launch.py: the machine every boot gets."""

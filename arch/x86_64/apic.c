@@ -9,7 +9,8 @@
  * The timer counts down from an initial count at the bus (or core crystal) clock divided
  * by APIC_TIMER_DIVIDE, a rate no register reports: apic_timer_calibrate() measures it
  * against the PIT (arch/x86_64/pit.c), along with the TSC. kernel/time.c turns the
- * result into a periodic tick of HZ per second. See docs/timer.md.
+ * result into a periodic tick of HZ per second. See docs/timer.md. The start-up IPIs that
+ * wake the other CPUs are sent from here too (docs/smp.md).
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -18,6 +19,7 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/time.h"
 #include "mm/vmalloc.h"
 
 /*
@@ -220,12 +222,58 @@ void apic_timer_calibrate(struct timer_calibration *cal)
 		   (unsigned long)cal->apic_timer_hz, (unsigned long)cal->tsc_hz);
 }
 
-void apic_timer_start(u32 ticks_per_jiffy)
+static void apic_timer_program(u32 ticks_per_jiffy)
 {
-	BUG_ON_MSG(ticks_per_jiffy == 0, "apic: a timer period of 0 ticks would stop the timer");
-	lapic_timer_period = ticks_per_jiffy;
 	apic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_16);
 	apic_write(APIC_LVT_TIMER, APIC_LVT_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
 	/* Writing the initial count (re)starts the countdown; it reloads at every zero. */
 	apic_write(APIC_TIMER_INITIAL_COUNT, ticks_per_jiffy);
+}
+
+void apic_timer_start(u32 ticks_per_jiffy)
+{
+	BUG_ON_MSG(ticks_per_jiffy == 0, "apic: a timer period of 0 ticks would stop the timer");
+	lapic_timer_period = ticks_per_jiffy;
+	apic_timer_program(ticks_per_jiffy);
+}
+
+void apic_timer_start_secondary(void)
+{
+	BUG_ON_MSG(lapic_timer_period == 0,
+		   "apic: starting a CPU's timer before the boot CPU calibrated it");
+	apic_timer_program(lapic_timer_period);
+}
+
+/* ---- start-up IPIs ------------------------------------------------------------------- */
+
+/* How long the APIC may take to send an IPI; it normally takes a few hundred cycles. */
+#define APIC_ICR_SEND_TIMEOUT_US 1000
+#define APIC_ICR_POLL_US 10
+
+static bool apic_send_ipi(u32 apic_id, u32 icr_low)
+{
+	apic_write(APIC_ICR_HIGH, apic_id << APIC_ID_SHIFT);
+	apic_write(APIC_ICR_LOW, icr_low);
+	for (int waited = 0; waited < APIC_ICR_SEND_TIMEOUT_US; waited += APIC_ICR_POLL_US) {
+		if (!(apic_read(APIC_ICR_LOW) & APIC_ICR_SEND_PENDING))
+			return true;
+		udelay(APIC_ICR_POLL_US);
+	}
+	return false;
+}
+
+bool apic_send_init(u32 apic_id)
+{
+	return apic_send_ipi(apic_id, APIC_ICR_DELIVERY_INIT | APIC_ICR_LEVEL_ASSERT |
+					  APIC_ICR_TRIGGER_LEVEL);
+}
+
+bool apic_send_ipi_fixed(u32 apic_id, u8 vector)
+{
+	return apic_send_ipi(apic_id, APIC_ICR_DELIVERY_FIXED | APIC_ICR_LEVEL_ASSERT | vector);
+}
+
+bool apic_send_startup(u32 apic_id, u8 page)
+{
+	return apic_send_ipi(apic_id, APIC_ICR_DELIVERY_STARTUP | (page & APIC_ICR_VECTOR_MASK));
 }

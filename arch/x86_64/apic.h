@@ -3,10 +3,10 @@
  *
  * Every CPU has a local APIC, reached through a page of memory-mapped registers (xAPIC
  * mode) at the physical address held in MSR_IA32_APIC_BASE. sublet uses it for the
- * periodic timer tick (kernel/time.c); on one CPU it sends no inter-processor
- * interrupts. The legacy PIC stays masked (arch/x86_64/pic.c). Register names and bits
- * are the Intel SDM's (vol. 3A, chapter 10 "Advanced Programmable Interrupt
- * Controller"); see docs/timer.md for how the timer is set up.
+ * periodic timer tick (kernel/time.c) and to start the other CPUs (INIT and STARTUP
+ * inter-processor interrupts, arch/x86_64/smpboot.c). The legacy PIC stays masked
+ * (arch/x86_64/pic.c). Register names and bits are the Intel SDM's (vol. 3A, chapter 10 "Advanced
+ * Programmable Interrupt Controller"); see docs/timer.md for how the timer is set up.
  */
 #ifndef ARCH_X86_64_APIC_H
 #define ARCH_X86_64_APIC_H
@@ -50,9 +50,14 @@
 
 /* LVT entries (SDM figure 10-8). */
 /* Interrupt command register, low half (SDM vol. 3, 11.6.1). */
+#define APIC_ICR_DELIVERY_FIXED (0u << 8) /* the vector, as an ordinary interrupt */
 #define APIC_ICR_DELIVERY_NMI (4u << 8)
-#define APIC_ICR_SEND_PENDING (1u << 12) /* delivery status: not yet accepted */
+#define APIC_ICR_DELIVERY_INIT (5u << 8)
+#define APIC_ICR_DELIVERY_STARTUP (6u << 8) /* vector = the page the AP starts at */
+#define APIC_ICR_SEND_PENDING (1u << 12)    /* delivery status: not yet accepted */
 #define APIC_ICR_LEVEL_ASSERT (1u << 14)
+#define APIC_ICR_TRIGGER_LEVEL (1u << 15)
+#define APIC_ICR_VECTOR_MASK 0xffu
 
 #define APIC_LVT_MASKED (1u << 16)
 #define APIC_LVT_TIMER_MODE_MASK (3u << 17)
@@ -100,7 +105,28 @@ void apic_send_nmi_to_self(void);
  * stopped. Needs apic_init().
  */
 void apic_timer_calibrate(struct timer_calibration *cal);
-/* Start this CPU's timer: periodic, LOCAL_TIMER_VECTOR every ticks_per_jiffy ticks. */
+/* Start this CPU's timer: periodic, LOCAL_TIMER_VECTOR every ticks_per_jiffy ticks, and
+ * record the period in lapic_timer_period (the boot CPU, once). */
 void apic_timer_start(u32 ticks_per_jiffy);
+/* Start this CPU's timer with the period the boot CPU calibrated (the other CPUs: they
+ * share its bus clock, so one calibration serves all, as in Linux). */
+void apic_timer_start_secondary(void);
+
+/*
+ * Start-up IPIs (SDM vol. 3A, 9.4.4 "MP Initialization Example"). apic_send_init puts the
+ * CPU with that APIC ID into its wait-for-SIPI state (also how a CPU that failed to come
+ * up is stopped); apic_send_startup starts it in real mode at page `page`, CS:IP =
+ * page * 256:0. Both wait until the APIC has sent the IPI; false if it never did.
+ */
+bool apic_send_init(u32 apic_id);
+bool apic_send_startup(u32 apic_id, u8 page);
+/*
+ * Send interrupt `vector` to the CPU with APIC ID apic_id (fixed delivery, edge: an
+ * inter-processor interrupt; it may be this CPU's own ID). Its handler must end with
+ * apic_eoi(), as the timer's does. False if the APIC never sent it. Nothing in the kernel
+ * sends one yet (the smp self-tests do): the next stage's reschedule and TLB-shootdown
+ * IPIs are this call with their own vectors.
+ */
+bool apic_send_ipi_fixed(u32 apic_id, u8 vector);
 
 #endif

@@ -38,6 +38,7 @@ static __used void asm_offsets(void)
 	DEFINE(TASK_STACK_TOP, offsetof(struct task_struct, stack.top));
 	DEFINE(CPU_CURRENT_TASK, offsetof(struct cpu_state, current_task));
 	DEFINE(CPU_KERNEL_STACK_TOP, offsetof(struct cpu_state, kernel_stack_top));
+	DEFINE(CPU_TSS, offsetof(struct cpu_state, tss));
 	DEFINE(TSS_RSP0, offsetof(struct tss, rsp[0]));
 	DEFINE(CPU_SYSCALL_SCRATCH_RSP, offsetof(struct cpu_state, syscall_scratch_rsp));
 }

@@ -50,13 +50,10 @@ static void init_fpstate_record(void)
 	init_fpstate_ready = true;
 }
 
-void fpu_init(void)
+void fpu_init_cpu(void)
 {
 	u32 mxcsr = MXCSR_DEFAULT;
 	u64 cr0;
-
-	if ((read_cr4() & CR4_OSFXSR) && init_fpstate_ready)
-		return; /* this CPU is set up already: FNINIT now would wipe live state */
 
 	/*
 	 * EM clear: x87 instructions execute rather than trap. TS clear: no lazy-switch
@@ -75,6 +72,13 @@ void fpu_init(void)
 			     "ldmxcsr %0"
 			     :
 			     : "m"(mxcsr));
+}
+
+void fpu_init(void)
+{
+	if ((read_cr4() & CR4_OSFXSR) && init_fpstate_ready)
+		return; /* this CPU is set up already: FNINIT now would wipe live state */
+	fpu_init_cpu();
 	if (!init_fpstate_ready)
 		init_fpstate_record();
 }

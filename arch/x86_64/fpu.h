@@ -57,6 +57,9 @@ _Static_assert(sizeof(struct fpu_state) == FPU_STATE_SIZE, "fpu_state is the FXS
  * hands out. Once per CPU at boot; calling it again on a CPU already set up does nothing.
  */
 void fpu_init(void);
+/* The same set-up on this CPU only, unconditionally: an application processor's start
+ * (the clean state is recorded once, by the boot CPU). */
+void fpu_init_cpu(void);
 /* A clean state for a new process: default control words, every register zero.
  * Panics if fpu_init() has not run. */
 void fpu_init_state(struct fpu_state *fpu);

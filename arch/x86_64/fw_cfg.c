@@ -159,3 +159,15 @@ out:
 		*why = reason;
 	return err;
 }
+
+int fw_cfg_read_nb_cpus(const struct fw_cfg_ops *dev, unsigned int *nr_cpus)
+{
+	u16 nr; /* the legacy numbered items are little-endian, like x86 */
+
+	if (!fw_cfg_present(dev))
+		return -ENODEV;
+	dev->select(FW_CFG_NB_CPUS);
+	dev->read(&nr, sizeof(nr));
+	*nr_cpus = nr;
+	return 0;
+}

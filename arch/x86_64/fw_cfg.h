@@ -19,6 +19,7 @@
 #define FW_CFG_PORT_DATA 0x511 /* data register, one byte per read */
 
 #define FW_CFG_SIGNATURE 0x00	    /* item: the four bytes "QEMU" */
+#define FW_CFG_NB_CPUS 0x05	    /* item: CPUs QEMU boots (-smp), 16-bit little-endian */
 #define FW_CFG_FILE_DIR 0x19	    /* item: the directory of named files */
 #define FW_CFG_FILE_FIRST 0x20	    /* first selector a named file may have */
 #define FW_CFG_WRITE_CHANNEL 0x4000 /* selectors from here on are not plain readable items */
@@ -58,5 +59,9 @@ extern const struct fw_cfg_ops fw_cfg_ports;
  * NULL) says what was wrong, in words for the boot log.
  */
 int fw_cfg_read_cmdline(const struct fw_cfg_ops *dev, char *buf, size_t size, const char **why);
+
+/* The number of CPUs QEMU started (its -smp): an answer independent of the ACPI tables,
+ * for the smp self-tests. Returns 0, or -ENODEV when there is no device. */
+int fw_cfg_read_nb_cpus(const struct fw_cfg_ops *dev, unsigned int *nr_cpus);
 
 #endif

@@ -24,12 +24,18 @@ static void set_gate(unsigned int vector, u64 handler, u8 ist, u8 dpl_bits)
 	g->reserved = 0;
 }
 
-/* idt_init - fill and load the IDT (boot CPU; other CPUs just load it). */
-void idt_init(void)
+/* idt_load - point this CPU at the one IDT every CPU shares. */
+void idt_load(void)
 {
 	struct descriptor_pointer ptr = {sizeof(idt) - 1, (u64)idt};
 
+	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+}
+
+/* idt_init - fill and load the IDT (boot CPU; the others only idt_load it). */
+void idt_init(void)
+{
 	for (unsigned int v = 0; v < X86_NR_VECTORS; v++)
 		set_gate(v, trap_stubs[v], trap_ist(v), v == X86_TRAP_BP ? IDT_DPL3 : 0);
-	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+	idt_load();
 }

@@ -7,7 +7,11 @@
  * is preempted and moved right after: it reads the CPU it runs on, atomically.
  *
  * Fields are only touched by their own CPU, with preemption or interrupts disabled,
- * except where a comment says otherwise. See docs/scheduler.md.
+ * except where a comment says otherwise. See docs/scheduler.md and docs/smp.md.
+ *
+ * The boot CPU's area is the static boot_cpu_state; each application processor gets
+ * one from kzalloc when arch/x86_64/smpboot.c brings it up. Either is found by number
+ * through per_cpu_state() (kernel/smp.h).
  */
 #ifndef ARCH_X86_64_PERCPU_H
 #define ARCH_X86_64_PERCPU_H
@@ -18,6 +22,22 @@
 struct task_struct;
 struct mm_struct;
 struct rq;
+struct tss;
+
+/*
+ * What a CPU read from its own registers as it came up (the boot CPU in smp_init, an AP at
+ * the end of start_secondary), written once by that CPU before it is online and never
+ * again: for the smp self-tests and for debugging, since no CPU can read another's
+ * registers.
+ */
+struct cpu_boot_record {
+	int cpu;     /* smp_processor_id() as it answered */
+	u32 apic_id; /* its local APIC's ID register */
+	u64 gs_base; /* MSR_GS_BASE: must be its struct cpu_state */
+	u64 cr0, cr4, efer;
+	u64 gdt_base, idt_base; /* from sgdt / sidt */
+	u16 tr;			/* from str: the TSS selector */
+};
 
 struct cpu_state {
 	struct cpu_state *self;		  /* %gs:0, so this_cpu() is one load */
@@ -37,9 +57,20 @@ struct cpu_state {
 	u64 nr_switches;      /* context switches */
 	u64 nr_cr3_writes;    /* switch_mm calls that wrote CR3 */
 	u64 nr_lazy_switches; /* switches that kept CR3 (to a kernel thread, or same mm) */
+	/* Timer interrupts taken here. Written by this CPU's tick only; other CPUs (the smp
+	 * self-tests) read it with READ_ONCE: an aligned 64-bit load is never torn. */
+	u64 nr_ticks;
+	/* The CPU's own descriptor tables and stacks (arch/x86_64/gdt.c), fixed once the CPU
+	 * is up. switch_to writes the next task's stack top into tss->rsp[0]. */
+	struct tss *tss;
+	u64 *gdt;		  /* GDT_ENTRIES descriptors */
+	unsigned long ist_bottom; /* IST_STACKS_SIZE bytes: the #DF, NMI and #MC stacks */
+	u32 apic_id;		  /* this CPU's local APIC ID, as the MADT lists it */
+	struct cpu_boot_record boot_record;
 };
 
 #define CPU_STATE_CURRENT_OFFSET 8 /* offsetof(struct cpu_state, current_task) */
+#define CPU_STATE_CPU_OFFSET 32	   /* offsetof(struct cpu_state, cpu) */
 
 /* This CPU's area. Callers must not be preemptible, or the answer may be stale. */
 static inline struct cpu_state *this_cpu(void)
@@ -60,7 +91,18 @@ static inline struct task_struct *get_current(void)
 
 #define current get_current()
 
-/* Point GS at cpu's area (boot CPU: early in kmain, before anything uses `current`). */
+/* This CPU's number: one load through GS, right on every CPU once percpu_init() ran
+ * (the boot CPU runs it first thing in kmain, before any spinlock). */
+static inline int raw_smp_processor_id(void)
+{
+	int cpu;
+
+	__asm__ __volatile__("movl %%gs:%c1, %0" : "=r"(cpu) : "i"(CPU_STATE_CPU_OFFSET));
+	return cpu;
+}
+
+/* Point GS at cpu's area (boot CPU: first thing in kmain, before anything uses `current`
+ * or takes a lock; an AP: first thing in start_secondary). */
 void percpu_init(struct cpu_state *cs, int cpu);
 extern struct cpu_state boot_cpu_state;
 

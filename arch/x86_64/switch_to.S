@@ -56,7 +56,8 @@ switch_to:
 	movq	%rsi, %gs:CPU_CURRENT_TASK	/* current = next */
 	movq	TASK_STACK_TOP(%rsi), %rax	/* interrupts from ring 3 land on next's stack */
 	movq	%rax, %gs:CPU_KERNEL_STACK_TOP
-	movq	%rax, cpu_tss+TSS_RSP0(%rip)
+	movq	%gs:CPU_TSS, %rcx		/* this CPU's TSS (rcx: caller-saved) */
+	movq	%rax, TSS_RSP0(%rcx)
 
 	POP_CFI	%r15			/* next's callee-saved registers */
 	POP_CFI	%r14

@@ -88,13 +88,18 @@ struct idt_gate {
 /* The entry stubs of entry.S, one per vector: what every gate points at. */
 extern const u64 trap_stubs[X86_NR_VECTORS];
 
+struct cpu_state;
 void gdt_init(void);
+/* Build and load cs's own GDT, TSS and IST stacks (every CPU; gdt_init for the boot CPU). */
+void gdt_init_cpu(struct cpu_state *cs);
 void idt_init(void);
+/* Load the IDT idt_init built (the application processors). */
+void idt_load(void);
 void pic_remap_and_mask(void);
 void set_trap_handler(unsigned int vector, trap_handler_t handler);
 trap_handler_t get_trap_handler(unsigned int vector);
 void set_kernel_stack(u64 rsp0);
-/* Is addr inside one of the IST stacks (gdt.c)? */
+/* Is addr inside one of this CPU's IST stacks (gdt.c)? */
 bool addr_on_ist_stack(u64 addr);
 
 /*

@@ -20,6 +20,4 @@ struct tss {
 	u16 iomap_base; /* past the limit: no I/O permission bitmap */
 } __packed;
 
-extern struct tss cpu_tss;
-
 #endif

@@ -95,6 +95,8 @@
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
 #define IST_STACK_SIZE 16384
+#define IST_NR_STACKS 3 /* #DF, NMI, #MC: one stack each, per CPU */
+#define IST_STACKS_SIZE (IST_NR_STACKS * IST_STACK_SIZE)
 
 /* isa-debug-exit: QEMU exits with status (value << 1) | 1. */
 #define QEMU_EXIT_PORT 0xf4
