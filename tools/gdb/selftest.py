@@ -36,6 +36,10 @@ GDB_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
 CASE_ROW = re.compile(r"^\| ([^|`]+?) \| `break context_switch if (.+)` \|$", re.M)
 # init's call of sched_yield() in user/init.c, whose line the user side must show.
 YIELD_CALL = "sched_yield(); /* let hello run first"
+# init's time slice from its main on, in ticks (10 s): no tick preempts it before its
+# sched_yield(), whatever QEMU's speed, so its child runs only from that switch (the
+# kernel's 5-tick slice may end anywhere on the way, and the child exec hello first).
+INIT_SLICE_TICKS = 1000
 
 
 class Failed(Exception):
@@ -334,6 +338,7 @@ def check_user_symbols():
     check(name == "main" and filename.endswith("user/init.c"),
           f"stopped in init's main with its source: {name} {filename}")
     run("delete")
+    run(f"set var $current()->time_slice = {INIT_SLICE_TICKS}")
     back = check_yield_to_kernel()
     check_step_switch(new_task=True)
     check_program_stop("hello", "hello: hello, world")
