@@ -345,7 +345,7 @@ test: deps $(KERNEL) $(USER_ELFS)
 # both before the self-tests: about a minute.
 .PHONY: test-gdb
 test-gdb: deps
-	@$(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \
+	@mkdir -p build && $(PYTHON) tools/gdb_test_test.py -q 2>build/gdb-test-selftest.log || \
 		{ cat build/gdb-test-selftest.log; echo "test-gdb driver self-test failed"; exit 1; }
 	$(Q)$(MAKE) --no-print-directory DEBUG=1 SANITIZE=0 all
 	$(PYTHON) tools/gdb_test.py --elf build/debug/sublet.elf --log build/test-gdb.log \

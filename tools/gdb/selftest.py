@@ -34,6 +34,12 @@ checks = []
 # docs/gdb.md's table: one `break context_switch if CONDITION` per case.
 GDB_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "gdb.md")
 CASE_ROW = re.compile(r"^\| ([^|`]+?) \| `break context_switch if (.+)` \|$", re.M)
+# init's call of sched_yield() in user/init.c, whose line the user side must show.
+YIELD_CALL = "sched_yield(); /* let hello run first"
+# init's time slice from its main on, in ticks (10 s): no tick preempts it before its
+# sched_yield(), whatever QEMU's speed, so its child runs only from that switch (the
+# kernel's 5-tick slice may end anywhere on the way, and the child exec hello first).
+INIT_SLICE_TICKS = 1000
 
 
 class Failed(Exception):
@@ -73,6 +79,15 @@ def source_line(function, text):
         if text in lines[number - 1]:
             return number
     raise Failed(f"no '{text}' in {function}")
+
+
+def line_in_file(symtab, text):
+    """The one line of `symtab`'s file that contains `text`."""
+    with open(symtab.fullname()) as source:
+        numbers = [n + 1 for n, line in enumerate(source) if text in line]
+    if len(numbers) != 1:
+        raise Failed(f"'{text}' is on lines {numbers} of {symtab.filename}, not on one")
+    return numbers[0]
 
 
 def here():
@@ -303,8 +318,8 @@ def check_user_symbols():
     """sl-user-symbols, then run until init is exec'd: init's main resolves to
     user/init.c, and a hardware breakpoint there stops in user source. Then init's
     sched_yield() is followed into the kernel, to hello (a task that never ran), into
-    hello's main and back to init: at each stop GDB holds the symbols of the program
-    stopped in."""
+    hello's main and back to init's source after the call: at each stop GDB holds the
+    symbols of the program stopped in."""
     run("sl-user-symbols")
     gdb.Breakpoint("exec_prepared_mm", temporary=True, internal=True)
     cont("exec_prepared_mm (kernel_init execs init)")
@@ -323,24 +338,22 @@ def check_user_symbols():
     check(name == "main" and filename.endswith("user/init.c"),
           f"stopped in init's main with its source: {name} {filename}")
     run("delete")
+    run(f"set var $current()->time_slice = {INIT_SLICE_TICKS}")
     back = check_yield_to_kernel()
     check_step_switch(new_task=True)
     check_program_stop("hello", "hello: hello, world")
     run(f"hbreak *{back:#x} if $current()->pid == 1")
-    cont("init back from its sched_yield() system call")
-    check_program_stop("init", "sched_yield(); /* let hello run first", frame=1)
+    cont("init back in user/init.c from its sched_yield()")
+    check_program_stop("init", YIELD_CALL)
     name, filename, _ = here()
-    check(name == "sched_yield" and filename.endswith("user/lib/syscall.c"),
-          f"back in init's sched_yield() with its source: {name} {filename}")
-    out = run("bt")
-    check(re.search(r"normal_mode \(\) at user/init\.c", out),
-          f"bt from init's sched_yield() reaches init's normal_mode: {out!r}")
+    check(name == "normal_mode" and filename.endswith("user/init.c"),
+          f"back from sched_yield() in init's normal_mode with its source: {name} {filename}")
     run("delete")
 
 
-def check_program_stop(program, source_text, frame=0):
-    """Stopped in ring 3 in `program` (any stop: the symbols are swapped at the stop):
-    `info symbol $pc` names its ELF and `list *$pc` in `frame` shows its source."""
+def check_program_stop(program, source_text):
+    """Stopped in ring 3 in `program`'s own code (any stop: the symbols are swapped at the
+    stop): `info symbol $pc` names its ELF and `list *$pc` shows its source."""
     if program != comm(current_task()):  # run there first: a breakpoint on its main
         gdb.Breakpoint("exec_prepared_mm", internal=True).condition = \
             f'$_streq(name, "{program}")'
@@ -359,19 +372,33 @@ def check_program_stop(program, source_text, frame=0):
     out = run("info symbol $pc")
     check(f"build/user/{program}.elf" in out,
           f"stopped in {program}: info symbol $pc names its ELF: {out!r}")
-    run(f"frame {frame}")
     out = run("list *$pc")
-    run("frame 0")
     check(source_text in out, f"stopped in {program}: list shows its source: {out!r}")
 
 
 def check_yield_to_kernel():
-    """With init's symbols: from init's sched_yield() across `syscall` into the kernel's
-    entry (its source), then to context_switch from sys_sched_yield (init -> its child,
-    which never ran). Returns the user address the system call returns to."""
+    """With init's symbols: init's sched_yield() is musl's, without line information, but
+    its caller is init's own source, the line of the call. From there across `syscall`
+    into the kernel's entry (its source), then to context_switch from sys_sched_yield
+    (init -> its child, which never ran). Returns the address in init's code that
+    sched_yield() returns to."""
     run("hbreak sched_yield")
     cont("init's sched_yield() (after forking hello)")
     run("delete")
+    frame = gdb.selected_frame()
+    check(frame.name() == "sched_yield" and frame.function() is None and
+          frame.find_sal().symtab is None,
+          f"sched_yield() is musl's, without source: {frame.name()} {frame.find_sal().symtab}")
+    caller = frame.older()
+    sal = caller.find_sal()
+    check(caller.name() == "normal_mode" and sal.symtab is not None and
+          sal.symtab.filename.endswith("user/init.c") and
+          sal.line == line_in_file(sal.symtab, YIELD_CALL),
+          f"sched_yield()'s caller is init.c's line of the call: {caller.name()} {sal}")
+    back = caller.pc()
+    pushed = int(gdb.parse_and_eval("*(unsigned long *)$rsp"))
+    check(back == pushed, f"the caller's pc is the return address the call pushed: "
+                          f"{back:#x} {pushed:#x}")
     code = run("x/8i $pc")
     found = re.search(r"(0x[0-9a-f]+) <sched_yield\+\d+>:\s+syscall", code)
     check(found, f"a syscall instruction in sched_yield(): {code!r}")
@@ -383,7 +410,6 @@ def check_yield_to_kernel():
     name = gdb.selected_frame().name()  # an assembly routine: a minimal symbol only
     check(name == "entry_SYSCALL_64" and filename.endswith("arch/x86_64/syscall.S"),
           f"stepi over syscall lands in entry_SYSCALL_64 with source: {name} {filename}")
-    back = int(gdb.parse_and_eval("$rcx"))
     run("break context_switch")
     cont("context_switch from init's sched_yield()")
     run("delete")

@@ -585,7 +585,8 @@ def user_elf(name):
 
 def swap_user_symbols(name, path):
     """Make `path` (the ELF of program `name`) the one user symbol file GDB holds: every
-    program is linked at 0x400000, so two at once would answer for each other."""
+    program is linked at the same addresses (GNU ld's default layout, from 0x400000), so
+    two at once would answer for each other."""
     global user_symbols
     if user_symbols == path:
         return
@@ -663,14 +664,16 @@ class SlUserSymbols(gdb.Command):
 keep the right program's at every stop.
 
 Sets a silent breakpoint on exec_prepared_mm (kernel/exec.c), where the program's name is
-known, that runs `add-symbol-file build/user/NAME.elf` (no offset: user/user.ld links
-every program at 0x400000), as Linux's lx-symbols does for modules. Since every program
-sits at the same addresses, GDB holds one program's symbols at a time: the previous
-program's are removed first. And at every stop (GDB's hook-stop, which this command
-defines, runs before the stop is printed) the symbols are swapped to those of the
-program whose address space is loaded (current's comm, or a real user's of the loaded
-mm), so `bt`, `list` and `info symbol $pc` name the source of the program stopped in,
-even when another one was exec'd since. A breakpoint in user code must be a hardware
+known, that runs `add-symbol-file build/user/NAME.elf` (no offset: a program is a static,
+non-PIE executable, loaded where it is linked), as Linux's lx-symbols does for modules.
+Since every program sits at the same addresses (GNU ld's default layout, from 0x400000),
+GDB holds one program's symbols at a time: the previous program's are removed first.
+And at every stop (GDB's hook-stop, which this command defines, runs before the stop is
+printed) the symbols are swapped to those of the program whose address space is loaded
+(current's comm, or a real user's of the loaded mm), so `bt`, `list` and `info symbol
+$pc` name the source of the program stopped in, even when another one was exec'd since.
+Its C library (musl) has neither line information nor CFI: there GDB shows addresses,
+and `bt` finds the program's own caller only at a libc function's first instruction. A breakpoint in user code must be a hardware
 one (`hbreak main`): the address is mapped only in that program's page tables, and any
 program running code at that address hits it (add `if $current()->pid == N`).
 `sl-user-symbols sync` does the swap once (hook-stop runs it; a hook-stop of your own is
