@@ -14,7 +14,8 @@ With --docs docs it replays every GDB block of docs/*.md, one boot per session: 
 fenced ```gdb-session block's transcript must be what GDB prints (kernel virtual
 addresses normalised), a ```gdb block's commands must each work (and no `print` may say
 <optimized out>); the first block of a document, and any block that starts a new boot,
-begins with a `make debug CMDLINE=... KTEST=...` line naming the kernel's command line.
+begins with a `make debug CMDLINE=... KTEST=... SMP=N` line naming the kernel's command
+line and the number of CPUs.
 A "(gdb) " line anywhere else in a doc fails the test before anything boots, naming
 file:line, so no GDB command shown in the docs goes unreplayed. --write-docs rewrites
 the gdb-session transcripts from the replay instead. GDB's output goes to
@@ -49,9 +50,11 @@ SESSION_FENCE, COMMANDS_FENCE = "gdb-session", "gdb"
 FENCE = "```"
 PROMPT = "(gdb) "
 # The line that starts a session (a boot): `make debug` with the variables that choose
-# the kernel's command line. The first GDB block of each document starts with one.
+# the kernel's command line, and SMP the number of CPUs QEMU starts. The first GDB block
+# of each document starts with one.
 BOOT_LINE = "make debug"
 BOOT_VARIABLES = {"CMDLINE": "{}", "KTEST": "ktest={}"}
+SMP_VARIABLE = "SMP"
 BEGIN, END = "@@@ begin", "@@@ end"
 # Kernel virtual addresses (pointers, text): they move when the code does. Physical
 # addresses (CR3, page-table entries) stay: they are what the session is about.
@@ -73,9 +76,9 @@ class Block:
     whether its transcript is checked, the boot its first line asks for (None: it
     continues the session before it) and its commands with their line numbers."""
 
-    def __init__(self, path, start, end, session, boot, commands):
+    def __init__(self, path, start, end, session, boot, commands, smp=1):
         self.path, self.start, self.end, self.session = path, start, end, session
-        self.boot, self.commands = boot, commands
+        self.boot, self.commands, self.smp = boot, commands, smp
 
 
 def boot_cmdline(line):
@@ -84,11 +87,22 @@ def boot_cmdline(line):
     parts = []
     for word in words:
         name, _, value = word.partition("=")
+        if name == SMP_VARIABLE and value.isdigit() and int(value) > 0:
+            continue  # QEMU's, not the kernel's: boot_smp()
         if name not in BOOT_VARIABLES or not value:
             return None, f"`{word}`: a boot line takes only " + \
-                ", ".join(f"{v}=..." for v in BOOT_VARIABLES)
+                ", ".join(f"{v}=..." for v in list(BOOT_VARIABLES) + [SMP_VARIABLE])
         parts.append(BOOT_VARIABLES[name].format(value))
     return " ".join(parts), None
+
+
+def boot_smp(line):
+    """The number of CPUs a `make debug ... SMP=N` line asks QEMU for (default 1)."""
+    for word in shlex.split(line)[2:]:
+        name, _, value = word.partition("=")
+        if name == SMP_VARIABLE:
+            return int(value)
+    return 1
 
 
 def doc_blocks(path, text):
@@ -123,12 +137,13 @@ def doc_blocks(path, text):
 
 def parse_block(path, lines, start, end, fence):
     """One fenced GDB block: a Block, and its problems."""
-    boot, commands, problems = None, [], []
+    boot, commands, problems, smp = None, [], [], 1
     body = lines[start:end]
     if body and body[0].strip().startswith(BOOT_LINE):
         boot, error = boot_cmdline(body[0].strip())
         if error:
             return None, [f"{path}:{start + 1}: {error}"]
+        smp = boot_smp(body[0].strip())
     for offset, line in enumerate(body):
         if line.startswith(PROMPT):
             commands.append((start + offset + 1, line[len(PROMPT):]))
@@ -137,7 +152,7 @@ def parse_block(path, lines, start, end, fence):
                             f"commands only (output goes in a ```{SESSION_FENCE} block)")
     if not commands:
         problems.append(f"{path}:{start + 1}: a GDB block without a (gdb) command")
-    return Block(path, start, end, fence == SESSION_FENCE, boot, commands), problems
+    return Block(path, start, end, fence == SESSION_FENCE, boot, commands, smp), problems
 
 
 def doc_sessions(blocks):
@@ -238,7 +253,7 @@ def verdict(lines, timed_out, seconds):
     return last.startswith("PASS"), last
 
 
-def boot_with_gdb(args, name, then, cmdline):
+def boot_with_gdb(args, name, then, cmdline, smp=1):
     """Boot the kernel halted with a stub and `cmdline` in fw_cfg, run GDB's script
     (ending with `then`) against it; returns GDB's output lines, whether it timed out
     and the log's path."""
@@ -248,7 +263,7 @@ def boot_with_gdb(args, name, then, cmdline):
     newest = max([os.path.getmtime(args.elf)] + [os.path.getmtime(m) for m in modules])
     if not os.path.exists(iso) or os.path.getmtime(iso) < newest:
         qemu_launch.build_iso(args.elf, iso, modules)
-    cmd = qemu_launch.qemu_command(iso, mem=args.mem, cmdline=cmdline,
+    cmd = qemu_launch.qemu_command(iso, mem=args.mem, smp=smp, cmdline=cmdline,
                                    extra=["-gdb", f"tcp:127.0.0.1:{port}", "-S"])
     script = os.path.join(os.path.dirname(args.elf), f"gdb-test-{name}.gdb")
     with open(script, "w") as out:
@@ -301,10 +316,11 @@ def replay_doc(args, path, blocks):
     for number, (cmdline, session) in enumerate(doc_sessions(blocks)):
         commands = [c for block in session for c in block.commands]
         name = f"docs-{os.path.basename(path)[:-3]}-{number + 1}"
+        smp = session[0].smp
         say(f"test-gdb: {os.path.relpath(path)}: session {number + 1} "
-            f"({len(commands)} commands, cmdline '{cmdline}')")
+            f"({len(commands)} commands, cmdline '{cmdline}', {smp} CPU)")
         lines, timed_out, log = boot_with_gdb(
-            args, name, replay_script([c for _, c in commands]), cmdline)
+            args, name, replay_script([c for _, c in commands]), cmdline, smp)
         replayed = replay_outputs(lines)
         if timed_out or len(replayed) != len(commands):
             line, failed = commands[min(len(replayed), len(commands) - 1)]

@@ -90,6 +90,10 @@ class Docs(unittest.TestCase):
         self.assertEqual(gdb_test.boot_cmdline("make debug CMDLINE='scenario=use_mm' KTEST=x"),
                          ("scenario=use_mm ktest=x", None))
         self.assertIsNotNone(gdb_test.boot_cmdline("make debug GDB=0")[1])
+        self.assertEqual(gdb_test.boot_cmdline("make debug SMP=4 KTEST=smp"), ("ktest=smp", None))
+        self.assertIsNotNone(gdb_test.boot_cmdline("make debug SMP=x")[1])
+        self.assertEqual(gdb_test.boot_smp("make debug SMP=4 KTEST=smp"), 4)
+        self.assertEqual(gdb_test.boot_smp("make debug"), 1)
 
     def test_render_puts_each_output_under_its_command(self):
         out = gdb_test.render_doc(DOC, self.blocks(), [["$1 = 1"], [], ["CR3 0x2d7000", "x"],
