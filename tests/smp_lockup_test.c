@@ -10,6 +10,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
 #include "kernel/smp.h"
 #include "kernel/spinlock.h"
 #include "kernel/watchdog.h"
@@ -20,6 +21,7 @@
 #define REPORT_WAIT_MS 10000 /* the watchdog reports after ~35 ticks: far more than needed */
 #define AP_WAIT_MS 1000
 #define QUIET_CHECK_MS 1000 /* an idle CPU 1 watched this long must not be reported */
+#define STALL_CHECK_MS 2000 /* a stall this long is reported within ~350 ms if it answers */
 /* CPU 1 holds the lock at most this many pauses if no report frees it: several times the
  * spinlock's report bound (2^24 spins), so a missing report fails instead of hanging. */
 #define HOLD_MAX_SPINS (1ul << 27)
@@ -113,6 +115,44 @@ KTEST(smp_lockup, a_cpu_stuck_with_interrupts_off_is_reported_once)
 	KEXPECT_GT(t, READ_ONCE(per_cpu_state(1)->nr_ticks), ticks);
 	KEXPECT_EQ(t, atomic_read(&hardlockup_reports), before + 1);
 	set_trap_handler(TEST_LOCKUP_VECTOR, NULL);
+}
+
+/* CPU 1 stalls inside an NMI handler: NMIs are blocked there, so it answers no probe,
+ * as a virtual CPU the host does not run answers none. */
+static bool ap_stalls_in_nmi(struct trap_frame *tf)
+{
+	if (smp_processor_id() != 1)
+		return false;
+	ap_running = true;
+	while (!ap_release)
+		cpu_relax();
+	return true;
+}
+
+/* The rule that keeps a descheduled virtual CPU from being reported: a CPU whose ticks
+ * stopped but which answers no probe is never called stuck. */
+KTEST(smp_lockup, a_cpu_that_answers_no_probe_is_not_reported)
+{
+	trap_handler_t old = get_trap_handler(X86_TRAP_NMI);
+	int before = atomic_read(&hardlockup_reports);
+	u64 ticks;
+
+	SKIP_WITHOUT_CPU1();
+	ap_running = false;
+	ap_release = false;
+	set_trap_handler(X86_TRAP_NMI, ap_stalls_in_nmi);
+	KASSERT_TRUE(t, apic_send_nmi(per_cpu_state(1)->apic_id));
+	for (int ms = 0; ms < AP_WAIT_MS && !ap_running; ms++)
+		msleep(1);
+	KEXPECT_TRUE(t, ap_running);
+	ticks = READ_ONCE(per_cpu_state(1)->nr_ticks);
+	msleep(STALL_CHECK_MS);
+	KEXPECT_EQ(t, READ_ONCE(per_cpu_state(1)->nr_ticks), ticks);
+	KEXPECT_EQ(t, atomic_read(&hardlockup_reports), before);
+	ap_release = true;
+	msleep(QUIET_CHECK_MS);
+	set_trap_handler(X86_TRAP_NMI, old);
+	KEXPECT_GT(t, READ_ONCE(per_cpu_state(1)->nr_ticks), ticks);
 }
 
 KTEST(smp_lockup, a_lock_held_too_long_is_reported)
