@@ -6,7 +6,8 @@
  * expect text names (`smp=N`) and checks every text joined by `&&`: the other CPUs'
  * "NMI backtrace for CPU n" headers, a symbol from each one's backtrace, and the end
  * line, which the panicking CPU prints only after the others answered. `once:` texts
- * must start exactly one line: two CPUs panicking together give one report.
+ * must start exactly one line: two CPUs panicking together give one report. A CPU that
+ * cannot take the stop NMI is named, and the report still ends.
  *
  * Code runs on an AP through an IPI on TEST_STOP_VECTOR, whose handler calls
  * ap_test_fn with interrupts off (an interrupt gate).
@@ -14,6 +15,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/x86.h"
 #include "kernel/panic.h"
 #include "kernel/smp.h"
 #include "tests/ktest.h"
@@ -83,6 +85,29 @@ KTEST_DEATH(smp_stop, panic_on_an_ap_shows_cpu0,
 {
 	run_on_cpu1(ap_panics);
 	cpu0_waits_for_the_ap_panic();
+}
+
+/* CPU 1 stalls inside an NMI handler, where NMIs are blocked: the stop NMI cannot reach
+ * it, and the panicking CPU must say so and still finish its report. */
+static bool ap_stalls_in_nmi(struct trap_frame *tf)
+{
+	if (smp_processor_id() != 1)
+		return false;
+	ap_ready = true;
+	for (;;)
+		cpu_relax();
+}
+
+KTEST_DEATH(smp_stop, a_cpu_that_does_not_answer_is_named,
+	    "smp=2 Kernel panic - not syncing: smp_stop: CPU 1 is deaf && panic: CPU 1 did not "
+	    "answer the stop NMI within 1000 ms && ---[ end Kernel panic")
+{
+	BUG_ON_MSG(!cpu_online(1), "smp_stop: needs a CPU 1");
+	set_trap_handler(X86_TRAP_NMI, ap_stalls_in_nmi);
+	BUG_ON_MSG(!apic_send_nmi(per_cpu_state(1)->apic_id), "smp_stop: NMI not sent");
+	while (!ap_ready)
+		cpu_relax();
+	panic("smp_stop: CPU 1 is deaf");
 }
 
 KTEST_DEATH(smp_stop, two_cpus_panicking_print_one_panic,
