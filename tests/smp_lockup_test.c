@@ -94,17 +94,24 @@ KTEST(smp_lockup, an_idle_cpu_is_not_reported)
 	KEXPECT_EQ(t, atomic_read(&hardlockup_reports), before);
 }
 
+/* The probes and the backtrace NMI carry request bits: claimed, never counted among the
+ * unknown NMIs. */
 KTEST(smp_lockup, a_cpu_stuck_with_interrupts_off_is_reported_once)
 {
 	int before = atomic_read(&hardlockup_reports);
+	int unknown_nmis = atomic_read(&nmi_unknown_count);
+	u32 probes;
 	u64 ticks;
 
 	SKIP_WITHOUT_CPU1();
+	probes = READ_ONCE(per_cpu_state(1)->probe_answers);
 
 	KASSERT_TRUE(t, start_on_cpu1(ap_spins_with_interrupts_off));
 	ticks = READ_ONCE(per_cpu_state(1)->nr_ticks);
 	KEXPECT_TRUE(t, wait_for_change(&hardlockup_reports, before, REPORT_WAIT_MS));
 	KEXPECT_EQ(t, READ_ONCE(hardlockup_last_cpu), 1);
+	KEXPECT_GE(t, READ_ONCE(per_cpu_state(1)->probe_answers) - probes, 3u);
+	KEXPECT_EQ(t, atomic_read(&nmi_unknown_count), unknown_nmis);
 	/* Still stuck, but reported once per stall. */
 	msleep(QUIET_CHECK_MS);
 	KEXPECT_EQ(t, atomic_read(&hardlockup_reports), before + 1);

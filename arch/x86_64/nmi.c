@@ -70,15 +70,24 @@ bool nmi_request_cpu(int cpu, u32 request, unsigned int wait_ms)
 	return wait_ms == 0 || wait_for_answer(cs, before, wait_ms);
 }
 
-/* Registers and backtrace of the interrupted code, under a header naming this CPU. */
+/*
+ * Registers and backtrace of the interrupted code, under a header naming this CPU. A
+ * stopped CPU prints without the token: the panicking CPU already lets one CPU at a
+ * time print, and the token's holder may be a CPU that panicked second and halted with
+ * it, which must not keep every other CPU from answering.
+ */
 static void show_cpu_state(const struct trap_frame *tf, u32 request)
 {
-	nmi_report_lock();
+	bool stop = request & NMI_REQ_STOP;
+
+	if (!stop)
+		nmi_report_lock();
 	printk("NMI backtrace for CPU %d%s\n", raw_smp_processor_id(),
-	       request & NMI_REQ_STOP ? " (stopped by the panic)" : "");
+	       stop ? " (stopped by the panic)" : "");
 	show_regs(tf);
 	show_trap_backtrace(tf->rbp, tf->rip, tf->rsp);
-	nmi_report_unlock();
+	if (!stop)
+		nmi_report_unlock();
 }
 
 static void record_probe(struct cpu_state *cs, const struct trap_frame *tf)

@@ -33,8 +33,9 @@ bool nmi_request_cpu(int cpu, u32 request, unsigned int wait_ms);
 bool nmi_handle_cpu_request(struct trap_frame *tf);
 
 /*
- * The report token: one CPU at a time prints a multi-line report (a panic, a stopped
- * CPU's state, a watchdog or lock warning), so lines from two CPUs never interleave.
+ * The report token: one CPU at a time prints a multi-line report (a watchdog or lock
+ * warning, a CPU's backtrace), so lines from two CPUs never interleave. A panic does
+ * without it: the panicking CPU asks the others to print one at a time.
  * It nests on the CPU holding it: an NMI that interrupts this CPU's own report may
  * print its own.
  */
