@@ -15,6 +15,9 @@ void panic(const char *fmt, ...) __noreturn __printf(1, 2);
 /* die() calls this first: the registers are printed from the trap frame, so the
  * following panic() prints only its message. */
 void oops_begin(void);
+/* Is some CPU reporting a panic? Reports that could wait (the watchdog's, a lock's)
+ * stay quiet then. */
+bool panic_in_progress(void);
 /* When set (test mode), panic ends QEMU through isa-debug-exit instead of halting. */
 extern bool panic_exits_qemu;
 /* Stop QEMU with a QEMU_EXIT_* code (arch/x86_64/x86.h); halts if no such device. */

@@ -10,6 +10,7 @@
 #define KERNEL_SPINLOCK_H
 
 #include "arch/x86_64/cpu.h"
+#include "kernel/atomic.h"
 #include "kernel/compiler.h"
 #include "kernel/types.h"
 
@@ -36,5 +37,9 @@ void spin_lock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 /* Does this CPU hold the lock? */
 bool spin_is_held(const spinlock_t *lock);
+
+/* Locks reported as held too long (kernel/spinlock.c), and the last one: for tests. */
+extern atomic_t spinlock_long_hold_reports;
+extern const spinlock_t *spinlock_last_long_hold;
 
 #endif

@@ -5,7 +5,8 @@
  * Each tick acknowledges the interrupt, counts itself in this CPU's nr_ticks, advances
  * jiffies (on the boot CPU only: every CPU's timer ticks, time passes once), and lets the
  * scheduler charge the running task (scheduler_tick() in sched/core.c), which may set
- * need_resched; the switch itself happens on the way out of the interrupt. See
+ * need_resched; the switch itself happens on the way out of the interrupt. Every tick
+ * also lets the hard-lockup watchdog look at the CPU this one watches (kernel/watchdog.c). See
  * docs/timer.md and docs/smp.md.
  */
 #include "kernel/time.h"
@@ -16,6 +17,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
+#include "kernel/watchdog.h"
 #include "sched/sched.h"
 
 #define HZ_PER_KHZ 1000ul
@@ -40,6 +42,7 @@ static bool timer_interrupt(struct trap_frame *tf)
 	if (smp_processor_id() == 0)
 		jiffies++;
 	scheduler_tick();
+	watchdog_tick();
 	return true;
 }
 

@@ -204,9 +204,31 @@ def find_panic(lines):
     return []
 
 
+DEATH_SMP_RE = re.compile(r"^smp=(\d+) (.*)$")
+DEATH_AND = " && "
+DEATH_ONCE = "once:"
+
+
 class DeathSpec(namedtuple("DeathSpec", "suite name expect")):
-    """A death test the kernel listed: `# ktest-death: <suite>.<name> expect: <text>`."""
+    """A death test the kernel listed: `# ktest-death: <suite>.<name> expect: <text>`.
+    The text may start with `smp=N ` (boot it with N CPUs) and join several texts with
+    ` && `, each of which must be printed; a text `once:T` must start exactly one line."""
     test_name = property(lambda self: f"death:{self.suite}.{self.name}")
+
+    @property
+    def smp(self):
+        match = DEATH_SMP_RE.match(self.expect)
+        return int(match[1]) if match else None
+
+    @property
+    def texts(self):
+        match = DEATH_SMP_RE.match(self.expect)
+        return (match[2] if match else self.expect).split(DEATH_AND)
+
+    @property
+    def awaited(self):
+        """The texts to wait for before stopping QEMU (without their `once:`)."""
+        return [text.removeprefix(DEATH_ONCE) for text in self.texts]
 
 
 def find_death_specs(lines):
@@ -300,8 +322,14 @@ def judge_death(spec, lines, end=None):
     ended with the panic status or was stopped (or timed out) after both texts."""
     output = [line for line in kernel_output(lines) if not is_death_listing(line)]
     reasons = [] if any(PANIC_TEXT in line for line in output) else [f"no '{PANIC_TEXT}' line"]
-    if not any(spec.expect in line for line in output):
-        reasons.append(f"expected text not seen: '{spec.expect}'")
+    for text in spec.texts:
+        if text.startswith(DEATH_ONCE):
+            count = sum(line.lstrip().startswith(text[len(DEATH_ONCE):]) for line in output)
+            if count != 1:
+                reasons.append(f"expected exactly one line starting '{text[len(DEATH_ONCE):]}'"
+                               f", saw {count}")
+        elif not any(text in line for line in output):
+            reasons.append(f"expected text not seen: '{text}'")
     if end is not None and end.kind == "exit" and end.status != STATUS_PANIC:
         reasons.append(end.describe())
     return one_test(spec.test_name, reasons, output)
@@ -455,7 +483,8 @@ def run_tests(args):
     for spec in [] if args.no_death else find_death_specs(output):
         verdict.merge(run_single(session, spec.test_name, partial(judge_death, spec),
                                  cmdline=f"ktest_death={spec.suite}.{spec.name}",
-                                 stop_after=[PANIC_TEXT, spec.expect]))
+                                 qemu_args=("-smp", str(spec.smp)) if spec.smp else (),
+                                 stop_after=[PANIC_TEXT] + spec.awaited))
     for check in selected_boot_checks(args.ktest):
         firmware = args.firmware if args.firmware in check.firmware else check.firmware[0]
         if firmware != args.firmware:

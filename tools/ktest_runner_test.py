@@ -323,6 +323,24 @@ class DeathAndBootCheckTest(unittest.TestCase):
         verdict = kr.judge_death(self.SPEC, out, exit_end(kr.STATUS_PASS))
         self.assertEqual(verdict.failed, 1)
 
+    def test_death_spec_with_cpus_and_several_texts(self):
+        spec = kr.DeathSpec("smp_stop", "race", "smp=2 once:Kernel panic - not syncing: x && "
+                            "NMI backtrace for CPU")
+        self.assertEqual(spec.smp, 2)
+        self.assertEqual(spec.awaited, ["Kernel panic - not syncing: x", "NMI backtrace for CPU"])
+        self.assertIsNone(self.SPEC.smp)
+        self.assertEqual(self.SPEC.texts, ["kmem_cache_free: double free"])
+        good = ["Kernel panic - not syncing: x on CPU 0", "NMI backtrace for CPU 1",
+                "---[ end Kernel panic - not syncing: x on CPU 0 ]---"]
+        self.assertEqual(kr.judge_death(spec, good, exit_end(kr.STATUS_PANIC)).passed, 1)
+        twice = good + ["Kernel panic - not syncing: x on CPU 1"]
+        verdict = kr.judge_death(spec, twice, exit_end(kr.STATUS_PANIC))
+        self.assertEqual(verdict.failed, 1)
+        self.assertIn("expected exactly one line starting 'Kernel panic - not syncing: x', "
+                      "saw 2", verdict.failures[0][1])
+        verdict = kr.judge_death(spec, good[:1], exit_end(kr.STATUS_PANIC))
+        self.assertIn("expected text not seen: 'NMI backtrace for CPU'", verdict.failures[0][1])
+
     def test_boot_check(self):
         seen = ["Booting...", "sublet: this CPU has no 64-bit long mode"]
         self.assertEqual(kr.judge_boot_check(self.CHECK, seen, exit_end(37)).passed, 1)

@@ -273,6 +273,11 @@ bool apic_send_ipi_fixed(u32 apic_id, u8 vector)
 	return apic_send_ipi(apic_id, APIC_ICR_DELIVERY_FIXED | APIC_ICR_LEVEL_ASSERT | vector);
 }
 
+bool apic_send_nmi(u32 apic_id)
+{
+	return apic_send_ipi(apic_id, APIC_ICR_DELIVERY_NMI | APIC_ICR_LEVEL_ASSERT);
+}
+
 bool apic_send_startup(u32 apic_id, u8 page)
 {
 	return apic_send_ipi(apic_id, APIC_ICR_DELIVERY_STARTUP | (page & APIC_ICR_VECTOR_MASK));

@@ -128,5 +128,12 @@ bool apic_send_startup(u32 apic_id, u8 page);
  * IPIs are this call with their own vectors.
  */
 bool apic_send_ipi_fixed(u32 apic_id, u8 vector);
+/*
+ * Send an NMI (delivery mode NMI; the vector field is ignored) to the CPU with APIC ID
+ * apic_id: it arrives even while that CPU runs with interrupts off. The receiver tells
+ * why it came from its per-CPU request bits (arch/x86_64/nmi.c), which the sender sets
+ * first. False if the APIC never sent it.
+ */
+bool apic_send_nmi(u32 apic_id);
 
 #endif

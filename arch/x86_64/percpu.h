@@ -39,6 +39,19 @@ struct cpu_boot_record {
 	u16 tr;			/* from str: the TSS selector */
 };
 
+/*
+ * The hard-lockup watchdog's view of the one CPU this CPU watches (kernel/watchdog.c):
+ * written and read only by the watching CPU's own timer tick.
+ */
+struct hardlockup_watch {
+	int cpu;		/* the CPU watched, or -1 before the first tick */
+	u64 last_ticks;		/* its nr_ticks when last seen to move */
+	u32 quiet_ticks;	/* this CPU's ticks since then */
+	u32 last_probe_answers; /* its probe_answers when last looked at */
+	u32 stuck_probes;	/* probes answered with interrupts off and no tick between */
+	bool reported;		/* this stall was reported: once per stall */
+};
+
 struct cpu_state {
 	struct cpu_state *self;		  /* %gs:0, so this_cpu() is one load */
 	struct task_struct *current_task; /* the task running here (`current`) */
@@ -67,6 +80,18 @@ struct cpu_state {
 	unsigned long ist_bottom; /* IST_STACKS_SIZE bytes: the #DF, NMI and #MC stacks */
 	u32 apic_id;		  /* this CPU's local APIC ID, as the MADT lists it */
 	struct cpu_boot_record boot_record;
+	/* NMIs another CPU asks this one to take (arch/x86_64/nmi.c). nmi_request holds
+	 * NMI_REQ_* bits: set by the requester (atomic or, release) before it sends the NMI,
+	 * taken by this CPU's NMI handler (atomic exchange). nmi_answers: bumped by the
+	 * handler (release) once it dealt with a request; the requester waits for it. */
+	u32 nmi_request;
+	u32 nmi_answers;
+	/* What this CPU's last NMI_REQ_PROBE found, written by its NMI handler before it
+	 * bumps probe_answers (release); read by the CPU watching it (kernel/watchdog.c). */
+	bool probe_irqs_off; /* the interrupted code ran with interrupts off */
+	u64 probe_ticks;     /* nr_ticks at that moment */
+	u32 probe_answers;
+	struct hardlockup_watch watch; /* the CPU this one watches: its own tick only */
 };
 
 #define CPU_STATE_CURRENT_OFFSET 8 /* offsetof(struct cpu_state, current_task) */

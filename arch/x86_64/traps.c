@@ -10,6 +10,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/extable.h"
+#include "arch/x86_64/nmi.h"
 #include "arch/x86_64/stacktrace.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/panic.h"
@@ -181,13 +182,17 @@ atomic_t nmi_unknown_count;
 /*
  * NMI, #DF and #MC run on IST stacks (idt.c): one per CPU and vector, reused by the next
  * such trap, so nothing here may sleep, switch tasks or kill a process (whose exit
- * would switch away from this stack). An NMI nobody claims is counted and ignored;
+ * would switch away from this stack). An NMI another CPU asked for (its request bit
+ * set, arch/x86_64/nmi.c) is served first; any other goes to the registered handler,
+ * and an NMI nobody claims is counted and ignored;
  * any other unclaimed IST trap is fatal, from user mode too.
  */
 static void handle_ist_trap(struct trap_frame *tf)
 {
 	trap_handler_t handler = trap_handlers[tf->vector];
 
+	if (tf->vector == X86_TRAP_NMI && nmi_handle_cpu_request(tf))
+		return;
 	if (handler && handler(tf))
 		return;
 	if (tf->vector == X86_TRAP_NMI) {
