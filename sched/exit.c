@@ -58,6 +58,10 @@ static void mm_release(struct task_struct *tsk)
 	tsk->clear_child_tid = 0;
 	if (atomic_read(&tsk->mm->mm_users) <= 1)
 		return;
+	/* A fault's kill comes here from its trap, interrupts off; the write may page the
+	 * word in and the wake takes mmap_lock, both of which may sleep (as a fault from
+	 * user space may: mm/fault.c turns them on too). do_exit turns them off again. */
+	local_irq_enable();
 	if (!copy_to_user(tidptr, &zero, sizeof(zero)))
 		futex_wake(tidptr, true, 1);
 }

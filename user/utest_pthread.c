@@ -12,9 +12,9 @@
  * broadcast lets nobody through early; pthread_cond_timedwait times out; 200 threads
  * created and joined leave memory and the task count at baseline (sublet only: a Linux
  * host's counters move on their own); exit_group from one thread ends threads asleep in
- * futex waits and pthread_join; the raw futex calls' errors (-EAGAIN, -EFAULT, -EINVAL,
- * -ETIMEDOUT, -ENOSYS), wake counts, a requeue, and private vs shared keys;
- * CLONE_PARENT_SETTID and CLONE_CHILD_CLEARTID's zero-and-wake at exit; clone's flag
+ * futex waits and pthread_join, and a fault in one thread kills the process; the raw futex calls'
+ * errors (-EAGAIN, -EFAULT, -EINVAL, -ETIMEDOUT, -ENOSYS), wake counts, a requeue, and private vs
+ * shared keys; CLONE_PARENT_SETTID and CLONE_CHILD_CLEARTID's zero-and-wake at exit; clone's flag
  * rules. The threads only record what they see; the main thread checks it.
  */
 #include <limits.h>
@@ -475,6 +475,37 @@ UTEST(exit_group_ends_futex_waiters)
 	settle(&after, before.procs);
 	if (on_sublet())
 		UEXPECT_EQ(after.procs, before.procs); /* all six tasks are gone */
+}
+
+static void *write_null(void *arg)
+{
+	*(volatile int *)arg = 1; /* NULL: SIGSEGV */
+	return NULL;
+}
+
+/* In a child: a thread faults while the main thread waits in pthread_join; the whole
+ * process dies of SIGSEGV (the faulting thread's exit, from its trap, still zeroes and
+ * wakes its clear_child_tid word on the way). */
+static int fault_while_joined(void *arg)
+{
+	pthread_t t;
+
+	(void)arg;
+	if (pthread_create(&t, NULL, write_null, NULL))
+		return 1;
+	pthread_join(t, NULL);
+	return 2;
+}
+
+UTEST(fault_in_thread_kills_the_process)
+{
+	struct sysinfo before, after;
+
+	UASSERT_EQ(sysinfo(&before), 0);
+	UEXPECT_SIGNALED(utest_run_child(fault_while_joined, NULL), SIGSEGV);
+	settle(&after, before.procs);
+	if (on_sublet())
+		UEXPECT_EQ(after.procs, before.procs);
 }
 
 /* ---- futex, raw ---------------------------------------------------------------------------- */
