@@ -200,8 +200,9 @@ static int futex_sleep(struct futex_q *q, u64 wake_at)
 }
 
 /*
- * Queue q on its bucket if the word still holds val. 0: queued, the bucket still
- * unlocked by the caller's sleep; -EAGAIN: the value differs; -EFAULT: unreadable.
+ * Queue q on its bucket if the word still holds val: 0 (queued; futex_sleep takes the
+ * lock again, and a wake in between has already taken q off: it then sleeps not at all),
+ * -EAGAIN (the value differs) or -EFAULT (unreadable).
  */
 static int futex_wait_setup(u32 __user *uaddr, u32 val, struct futex_q *q)
 {
