@@ -197,6 +197,7 @@ void exec_prepared_mm(struct mm_struct *mm, const char *name, u64 entry, u64 sp,
 	fpu_init_state(&tsk->fpu);
 	fpu_restore(&tsk->fpu);
 	reset_user_segments(&tsk->thread.segs);
+	tsk->clear_child_tid = 0; /* a word of the old image (Linux's exec_mm_release) */
 	flush_signal_handlers(tsk);
 	tsk->user_fpu = true;
 	start_thread(tf, entry, sp);

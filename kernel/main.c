@@ -16,6 +16,7 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/futex.h"
 #include "kernel/init.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
@@ -123,6 +124,7 @@ __no_stack_protector void kmain(u64 mbi_phys)
 	fpu_init();
 	cpu_protection_init();
 	syscall_init();
+	futex_init();
 	timer_init();
 	smp_init(); /* the other CPUs, each idle on its own (docs/smp.md) */
 

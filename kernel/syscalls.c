@@ -10,8 +10,10 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/entry.h"
+#include "arch/x86_64/syscall.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
+#include "kernel/futex.h"
 #include "kernel/printk.h"
 #include "kernel/syscall_table.h"
 #include "kernel/time.h"
@@ -107,25 +109,50 @@ static long sys_exit_group(unsigned long code, unsigned long a1, unsigned long a
 static long sys_fork(unsigned long a0, unsigned long a1, unsigned long a2, unsigned long a3,
 		     unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
-	return do_fork(0, 0, tf);
+	return do_fork(&(struct kernel_clone_args){0}, tf);
 }
 
-/* Linux's rules: a thread shares the signal handlers, which needs a shared mm. */
+/*
+ * The flags sublet knows: musl's pthread_create passes all of them but the exit signal.
+ * CLONE_FS, CLONE_FILES and CLONE_SYSVSEM share state sublet does not have yet (a
+ * working directory, a file table, semaphore undo lists), so they change nothing today.
+ * Any other flag is -EINVAL (Linux would do more).
+ */
+#define CLONE_KNOWN_FLAGS                                                                          \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |              \
+	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |               \
+	 CLONE_DETACHED)
+
+/* Linux's rules (copy_process): a thread shares the signal handlers, which needs a
+ * shared mm. */
 static bool clone_flags_valid(unsigned long flags)
 {
-	if (flags & ~(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CSIGNAL))
+	if (flags & ~CLONE_KNOWN_FLAGS)
 		return false;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return false;
 	return !(flags & CLONE_SIGHAND) || (flags & CLONE_VM);
 }
 
-static long sys_clone(unsigned long flags, unsigned long newsp, unsigned long a2, unsigned long a3,
-		      unsigned long a4, unsigned long a5, struct trap_frame *tf)
+/* clone(flags, newsp, parent_tid, child_tid, tls): x86-64's argument order. A TLS base
+ * outside user space is -EPERM, as for arch_prctl(ARCH_SET_FS). */
+static long sys_clone(unsigned long flags, unsigned long newsp, unsigned long parent_tid,
+		      unsigned long child_tid, unsigned long tls, unsigned long a5,
+		      struct trap_frame *tf)
 {
+	struct kernel_clone_args args = {
+	    .flags = flags & ~(CSIGNAL | CLONE_DETACHED),
+	    .stack = newsp,
+	    .parent_tid = parent_tid,
+	    .child_tid = child_tid,
+	    .tls = tls,
+	};
+
 	if (!clone_flags_valid(flags))
 		return -EINVAL;
-	return do_fork(flags & ~CSIGNAL, newsp, tf);
+	if ((flags & CLONE_SETTLS) && tls >= TASK_SIZE_MAX)
+		return -EPERM;
+	return do_fork(&args, tf);
 }
 
 /* wait4: the status and a zero-filled rusage (sublet keeps no accounting) go out only
@@ -235,6 +262,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_sysinfo] = sys_sysinfo,
     [__NR_getppid] = sys_getppid,
     [__NR_gettid] = sys_gettid,
+    [__NR_futex] = sys_futex,
     [__NR_exit_group] = sys_exit_group,
 };
 

@@ -15,6 +15,7 @@
 #include "sched/process.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall.h"
+#include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -65,8 +66,17 @@ static int attach_child(struct task_struct *child, struct task_struct *parent,
 	return 0;
 }
 
-long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *tf)
+/* CLONE_PARENT_SETTID: the tid goes to the caller's word before the child runs. A
+ * write that fails is ignored, as Linux does: the child exists anyway. */
+static void clone_parent_settid(const struct kernel_clone_args *args, pid_t tid)
 {
+	if (args->flags & CLONE_PARENT_SETTID)
+		(void)copy_to_user((void __user *)args->parent_tid, &tid, sizeof(tid));
+}
+
+long do_fork(const struct kernel_clone_args *args, struct trap_frame *tf)
+{
+	unsigned long clone_flags = args->flags;
 	struct task_struct *parent = current, *child;
 	struct trap_frame *child_tf;
 	int err = -ENOMEM;
@@ -83,14 +93,18 @@ long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *
 	save_user_segments(&child->thread.segs);		/* and so are its selectors */
 	child->thread.segs.fsbase = parent->thread.segs.fsbase; /* and its TLS bases */
 	child->thread.segs.gsbase = parent->thread.segs.gsbase;
+	if (clone_flags & CLONE_SETTLS) /* sys_clone checked it is a user address */
+		child->thread.segs.fsbase = args->tls;
+	if (clone_flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = args->child_tid;
 	child->user_fpu = true;
 	copy_sighand(child, parent); /* a thread's own copy of the actions goes unused */
 
 	child_tf = task_pt_regs(child);
 	*child_tf = *tf;
 	child_tf->rax = 0; /* the child's fork() returns 0 */
-	if (newsp)
-		child_tf->rsp = newsp;
+	if (args->stack)
+		child_tf->rsp = args->stack;
 	task_prepare_first_switch(child, NULL); /* NULL: return to user through child_tf */
 
 	if (clone_flags & CLONE_THREAD)
@@ -101,6 +115,7 @@ long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *
 	if (err)
 		goto err_put_mm;
 	child->forked = !(clone_flags & CLONE_THREAD);
+	clone_parent_settid(args, child->pid);
 	sched_enqueue_new(child);
 	return child->pid;
 

@@ -23,10 +23,17 @@ static inline struct trap_frame *task_pt_regs(struct task_struct *task)
 	return (struct trap_frame *)task->stack.top - 1;
 }
 
-/* fork (flags 0) or clone (CLONE_VM, CLONE_SIGHAND, CLONE_THREAD: valid combinations
- * only, see sys_clone; newsp: the child's stack pointer, 0 for the caller's); the child's
- * pid (its thread id for CLONE_THREAD) or -errno. */
-long do_fork(unsigned long clone_flags, unsigned long newsp, struct trap_frame *tf);
+/* What fork and clone ask for (Linux's kernel_clone_args, the part sublet uses). */
+struct kernel_clone_args {
+	unsigned long flags;	  /* CLONE_*, valid combinations only (sys_clone), no CSIGNAL */
+	unsigned long stack;	  /* the child's stack pointer; 0: the caller's */
+	unsigned long parent_tid; /* CLONE_PARENT_SETTID: the caller's word for the tid */
+	unsigned long child_tid;  /* CLONE_CHILD_CLEARTID: the child's clear_child_tid */
+	unsigned long tls;	  /* CLONE_SETTLS: the child's FS base, a user address */
+};
+
+/* fork (flags 0) or clone; the child's pid (its thread id for CLONE_THREAD) or -errno. */
+long do_fork(const struct kernel_clone_args *args, struct trap_frame *tf);
 /* Replace the calling task's program with the module `name`; 0 or -errno (on success
  * the trap frame now enters the new program). argv is a kernel array of strings. */
 int do_execve(const char *name, const char *const *argv, int argc, struct trap_frame *tf);

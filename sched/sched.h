@@ -236,6 +236,11 @@ void exit_mm(void);
  * TASK_UNINTERRUPTIBLE or TASK_KILLABLE; 0, or -EINTR if a fatal signal (killable only)
  * ended it early. msleep: at least ms milliseconds, not killable. */
 int sleep_until(u64 wake_at, long state);
+/* A timeout for a wait elsewhere (futex): the tick wakes the caller once jiffies >=
+ * wake_at, whatever it sleeps on, until it disarms. The caller rechecks its own
+ * condition and the time after every wake-up. */
+void sleep_timeout_arm(u64 wake_at);
+void sleep_timeout_disarm(void);
 void msleep(unsigned int ms);
 
 /* The idle loop of swapper/0 (never returns). */

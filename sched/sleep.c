@@ -62,6 +62,31 @@ int sleep_until(u64 wake_at, long state)
 	return ret;
 }
 
+/*
+ * sleep_timeout_arm - put the caller on the sleepers list so that the tick wakes it at
+ * wake_at while it sleeps on something else (a futex). The tick takes it off the list
+ * as it wakes it, so a task woken by its timeout is not woken again by it.
+ */
+void sleep_timeout_arm(u64 wake_at)
+{
+	struct task_struct *tsk = current;
+	unsigned long flags = spin_lock_irqsave(&sleep_lock);
+
+	tsk->wake_at_tick = wake_at;
+	if (list_empty(&tsk->sleep_list))
+		list_add_tail(&tsk->sleep_list, &sleepers);
+	spin_unlock_irqrestore(&sleep_lock, flags);
+}
+
+/* Off the sleepers list again (if the tick has not taken it off already). */
+void sleep_timeout_disarm(void)
+{
+	unsigned long flags = spin_lock_irqsave(&sleep_lock);
+
+	list_del_init(&current->sleep_list);
+	spin_unlock_irqrestore(&sleep_lock, flags);
+}
+
 /* msleep - sleep at least ms milliseconds; not killable (kernel-internal waits). */
 void msleep(unsigned int ms)
 {

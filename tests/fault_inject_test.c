@@ -96,7 +96,7 @@ static int fork_or_clone(struct attempt *a, unsigned long flags)
 	long pid;
 
 	arm(a);
-	pid = do_fork(flags, 0, &tf);
+	pid = do_fork(&(struct kernel_clone_args){.flags = flags}, &tf);
 	disarm(a);
 	if (pid < 0) {
 		a->result = pid;

@@ -35,6 +35,7 @@
 #define __NR_getppid 110
 #define __NR_arch_prctl 158
 #define __NR_gettid 186
+#define __NR_futex 202
 #define __NR_set_tid_address 218
 #define __NR_clock_gettime 228
 #define __NR_exit_group 231
