@@ -143,6 +143,15 @@ byte req_gen[NCPU];
 #define IRQS_ON(c) (cpc[c] == C_RUN || cpc[c] == C_FLUSH_WAIT || cpc[c] == C_SHOOT_WAIT)
 hidden byte i, j, n, m, s; /* scratch inside d_steps: never live between steps */
 
+/*
+ * Coverage: with COVER=k in pan's environment, reaching point k is a violation, so a
+ * run that finds it proves the clean model reaches that case (check.py's cover-* runs,
+ * which reuse the clean runs' verifiers): the checks are not satisfied merely because
+ * nothing interesting ever happens. 0 (unset): no point is one.
+ */
+byte cover;
+#define REACHED(k) assert(cover != k)
+
 #ifdef SHOOTDOWN
 #define REFCOUNT 0
 #else
@@ -380,6 +389,7 @@ inline handle_ipi(c)
 	:: req_kind[s] == REQ_SHOOT ->
 		if
 		:: t_active[curr[c]] == m ->
+			REACHED(9); /* shootdown: a lazy user chased off */
 			t_active[curr[c]] = INIT;
 			if
 			:: loaded_mm[c] == m -> switch_to_init_mm(c)
@@ -390,10 +400,14 @@ inline handle_ipi(c)
 		cpumask[m] = cpumask[m] & ~BIT(c);
 		assert(loaded_mm[c] != m)
 	:: req_kind[s] != REQ_SHOOT && loaded_mm[c] != m -> skip
-	:: req_kind[s] != REQ_SHOOT && loaded_mm[c] == m && is_lazy[c] -> switch_to_init_mm(c)
+	:: req_kind[s] != REQ_SHOOT && loaded_mm[c] == m && is_lazy[c] ->
+		REACHED(6); /* a lazy CPU sent to init_mm */
+		switch_to_init_mm(c)
 	:: req_kind[s] != REQ_SHOOT && loaded_mm[c] == m && !is_lazy[c] ->
 		if
-		:: cpu_tlb_gen[c] < tlb_gen[m] -> local_flush(c)
+		:: cpu_tlb_gen[c] < tlb_gen[m] ->
+			REACHED(7); /* a CPU on the mm catches up */
+			local_flush(c)
 		:: else -> skip
 		fi
 	fi;
@@ -431,7 +445,9 @@ inline mmput(c, t, mm, ret)
 	mm_users[mm]--;
 	if
 	:: mm_users[mm] == 0 -> exit_mmap(c, t, mm, ret)
-	:: else -> tpc[t] = ret
+	:: else ->
+		tpc[t] = ret;
+		t_xmm[t] = NONE
 	fi
 }
 
@@ -467,15 +483,23 @@ inline context_switch(c, next)
 		t_active[next] = t_active[n];
 		if
 		:: t_mm[n] != NONE ->
+			REACHED(1); /* real -> kernel */
 #ifndef MUT_NO_LAZY_REF
 			mmgrab_lazy(t_active[n])
 #else
 			skip /* BUG: a lazy user that holds no reference */
 #endif
-		:: else -> t_active[n] = NONE
+		:: else ->
+			REACHED(2); /* kernel -> kernel */
+			t_active[n] = NONE
 		fi;
 		cpc[c] = C_CS_FINISH
 	:: else -> /* to a real task */
+		if
+		:: t_mm[n] != NONE && t_mm[n] == t_mm[next] -> REACHED(3) /* threads */
+		:: t_mm[n] != NONE && t_mm[n] != t_mm[next] -> REACHED(4) /* another mm */
+		:: else -> skip
+		fi;
 		switch_mm_start(c, t_mm[next], C_CS_FINISH)
 	fi
 }
@@ -486,6 +510,7 @@ inline context_switch_park(c)
 	n = sw_prev[c];
 	if
 	:: t_mm[n] == NONE && REFCOUNT ->
+		REACHED(5); /* kernel -> real */
 #ifndef MUT_DROP_IN_SWITCH
 		prev_mm[c] = t_active[n];
 #else
@@ -511,7 +536,9 @@ inline switch_mm_finish(c)
 	:: cpc[c] == C_SM_CATCHUP ->
 #ifndef MUT_NO_GEN_CATCHUP
 		if
-		:: cpu_tlb_gen[c] < tlb_gen[m] -> local_flush(c) /* missed flushes while lazy */
+		:: cpu_tlb_gen[c] < tlb_gen[m] -> /* missed flushes while lazy */
+			REACHED(10);
+			local_flush(c)
 		:: else -> skip
 		fi
 #else
@@ -519,8 +546,10 @@ inline switch_mm_finish(c)
 #endif
 	fi;
 	cpc[c] = sm_ret[c];
+	sm_next[c] = 0; /* scratch cleared: equal states must look equal to SPIN */
+	sm_ret[c] = 0;
 	if
-	:: sm_ret[c] == C_CS_FINISH -> context_switch_park(c)
+	:: cpc[c] == C_CS_FINISH -> context_switch_park(c)
 	:: else -> skip
 	fi
 }
@@ -529,6 +558,7 @@ inline switch_mm_finish(c)
 inline finish_task_switch(c)
 {
 	n = sw_prev[c];
+	sw_prev[c] = 0;
 	t_cpu[n] = NONE;
 	if
 	:: tpc[n] == TP_EXIT_SCHED -> t_dead[n] = true
@@ -546,7 +576,11 @@ inline finish_task_switch(c)
 	:: prev_mm[c] != NONE ->
 		m = prev_mm[c];
 		prev_mm[c] = NONE;
-		mmdrop(c, m)
+		mmdrop(c, m);
+		if
+		:: pgd_freed[m] -> REACHED(8) /* the zombie's last lazy reference */
+		:: else -> skip
+		fi
 	:: else -> skip
 	fi
 }
@@ -691,12 +725,17 @@ end:
 		:: else -> skip
 		fi;
 		cpc[c] = C_RUN;
+		req_mm[c] = 0;
+		req_kind[c] = 0;
+		req_gen[c] = 0;
 		printf("cpu%d: flush_tlb_mm_range returns: every IPI acknowledged\n", c);
 		STEP_END(c) }
 	:: d_step { cpc[c] == C_SHOOT_WAIT && req_wait[c] == 0 && !IPI_PENDING(c) ->
 		printf("cpu%d: __mmdrop: lazy shootdown acknowledged, frees the PML4\n", c);
 		mmdrop_free(c, req_mm[c]);
 		cpc[c] = C_RUN;
+		req_mm[c] = 0;
+		req_kind[c] = 0;
 		STEP_END(c) }
 
 	/* a real task's own code: user accesses, munmap, exit */
@@ -773,6 +812,7 @@ end:
 		page_unmapped[m] = true;
 		mm_dying[m] = false;
 		tpc[n] = t_ret[n];
+		t_ret[n] = 0;
 		t_xmm[n] = NONE;
 		mmdrop(c, m); /* the real users' shared reference */
 		STEP_END(c) }
@@ -851,6 +891,7 @@ active proctype watchdog()
 
 init
 {
+	c_code { now.cover = getenv("COVER") ? atoi(getenv("COVER")) : 0; };
 	d_step {
 		for (m : 0 .. NMM - 1) {
 			mm_users[m] = 0;
