@@ -22,11 +22,12 @@
  *
  * Bounds: NCPU CPUs; tasks: one idle task per CPU, one kernel thread K (one
  * kthread_use_mm/unuse_mm cycle on mm A), two threads T1 T2 of mm A, or with TWO_MMS
- * T1 in A and T2 in B; mms: init_mm, A (and B); each process mm maps one user page
- * through one page-table page; no mapping is ever created again, so each mm sees at most
- * one PTE unmap, one page-table free and one exit_mmap: three flushes, so tlb_gen and the
- * CPUs' generations stay in 0..3. Everything else (the tasks' switching) loops forever
- * over a finite state space.
+ * T1 in A and T2 in B, or with WITH_T3 also T3 in B; mms: init_mm, A (and B); each
+ * process mm maps one user page through one page-table page. No mapping is ever created
+ * again, and only A's tasks unmap and exit (B's only use their page and switch), so A
+ * sees at most one PTE unmap, one page-table free and one exit_mmap: three flushes, and
+ * tlb_gen and the CPUs' generations stay in 0..3. Everything else (the tasks' switching)
+ * loops forever over a finite state space.
  */
 
 #ifndef NCPU
