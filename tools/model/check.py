@@ -66,6 +66,7 @@ FULL = [
     ("shootdown-t3", ["WITH_T3", "SHOOTDOWN"], "clean"),
     ("refcount-3cpu", ["NCPU=3", "TWO_MMS"], "clean"),
     ("shootdown-3cpu", ["NCPU=3", "TWO_MMS", "SHOOTDOWN"], "clean"),
+    ("refcount-3cpu-1mm", ["NCPU=3"], "clean"),
     ("liveness-refcount", ["LIVENESS"], "clean"),
     ("liveness-shootdown", ["LIVENESS", "SHOOTDOWN"], "clean"),
 ]
