@@ -110,6 +110,9 @@ help:
 	@echo "                     every GDB block of docs/ replayed (WRITE_DOCS=1 rewrites the"
 	@echo "                     gdb.md transcripts); in make test"
 	@echo "make test-gdb-bt     GDB's backtraces through the assembly, both flavours (-Og, -O2)"
+	@echo "make model           the active_mm/TLB protocol model checked by SPIN: 2 CPUs, both"
+	@echo "                     lazy-TLB modes, every mutation caught (docs/model.md); in make test"
+	@echo "make model-full      also 3 CPUs and liveness under weak fairness (outside CI)"
 	@echo "make soak            only the soak suite, SOAK=$(SOAK) fork/exec/thread cycles"
 	@echo "make fuzz            a syscall fuzzing campaign: SEED= TIME=<s>, or BATCH=<seed> MODE="
 	@echo "                     to replay one batch (docs/fuzzing.md)"
@@ -327,11 +330,14 @@ build/gdbinit: tools/gdbinit FORCE
 # A whole run (no KTEST, BIOS firmware, the default CPU) also checks GDB (test-gdb) first,
 # so that the runner's "N passed, N failed, N skipped" stays the last line; variants
 # (UEFI, another -cpu) leave it out, since GDB's view of the kernel does not depend on them.
+# The model of the active_mm protocol (make model) runs in the same whole run only: it
+# does not depend on the firmware or the CPU either.
 RUN_TEST_GDB := $(if $(KTEST)$(QEMU_EXTRA)$(filter-out bios,$(FIRMWARE)),,1)
 test: deps $(KERNEL) $(USER_ELFS)
 	@$(PYTHON) tools/ktest_runner_test.py -q 2>$(BUILD)/runner-selftest.log || \
 		{ cat $(BUILD)/runner-selftest.log; echo "test runner self-test failed"; exit 1; }
 	$(if $(RUN_TEST_GDB),$(Q)$(MAKE) --no-print-directory test-gdb)
+	$(if $(RUN_TEST_GDB),$(Q)$(MAKE) --no-print-directory model)
 	$(PYTHON) tools/ktest_runner.py --elf $(KERNEL) --log build/test.log \
 		--firmware $(FIRMWARE) --mem $(MEM) --smp $(TEST_SMP) --timeout $(TIMEOUT) \
 		--modules '$(USER_ELFS)' \
@@ -374,6 +380,17 @@ test-gdb-bt: deps
 gdb-bt-flavour: $(ISO)
 	$(PYTHON) tools/gdb_bt_test.py --elf $(KERNEL) --iso $(ISO)
 
+# The active_mm and TLB protocol as a Promela model (tools/model/active_mm.pml), checked
+# exhaustively by SPIN: 2 CPUs, both lazy-TLB modes, and every mutation (a classic bug
+# that must be caught with a trail), after checking that every function docs/model.md
+# maps a model step to exists. model-full adds 3 CPUs, a third task and liveness under
+# weak fairness: minutes and gigabytes, outside CI. See docs/model.md.
+.PHONY: model model-full
+model: deps
+	$(PYTHON) tools/model/check.py
+model-full: deps
+	$(PYTHON) tools/model/check.py --full
+
 # The soak suite alone, longer than in `make test` (tests/soak_test.c, docs/testing.md).
 soak:
 	$(MAKE) test KTEST=soak CMDLINE='soak=$(SOAK) $(CMDLINE)'
@@ -411,7 +428,7 @@ bench: deps $(KERNEL) $(USER_ELFS)
 # ---- set-up and housekeeping ----------------------------------------------------------
 
 DEPS_PACKAGES := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools \
-	ovmf gdb python3 musl-tools
+	ovmf gdb python3 musl-tools spin gcc
 deps:
 	@tools/deps.sh $(DEPS_PACKAGES)
 
