@@ -8,6 +8,8 @@ docs/model.md has two tables naming code as `file:function`:
   - "## Not in the one-CPU code yet": steps only the SMP work (issue 12) will write.
     Each must NOT exist yet; once the code has it, this fails and asks for its row to
     move to the first table, where it is checked from then on.
+It also checks the trail the doc quotes: the model line its "assertion violated" names
+must still hold an assertion (the model's line numbers move when it is edited).
 Run by tools/model/check.py (make model), after its own self-test (--self-test alone
 runs only that): a doc naming a missing function, or a "not yet" function that exists,
 must be refused.
@@ -23,6 +25,8 @@ DOC = os.path.join(ROOT, "docs", "model.md")
 MAPPED = "## Model steps and the code"
 PENDING = "## Not in the one-CPU code yet"
 REF = re.compile(r"`([\w./-]+\.[chS]):(\w+)`")
+MODEL = os.path.join(ROOT, "tools", "model", "active_mm.pml")
+QUOTED_ASSERT = re.compile(r"active_mm\.pml:(\d+), Error: assertion violated")
 
 
 def section(text, title):
@@ -64,6 +68,38 @@ def check(doc):
         if defined_in(path, func):
             problems.append(f"{path}:{func} now exists: move its row from '{PENDING}' "
                             f"to '{MAPPED}' in {os.path.basename(doc)}")
+    return problems + quoted_trail_problems(text, doc)
+
+
+def assertion_ends_at(model, n):
+    """Whether an assert( statement of the model ends on line n (1-based): SPIN names the
+    line where a statement spanning several lines ends."""
+    for start in range(min(n, len(model)), max(n - 5, 0), -1):
+        if "assert(" not in model[start - 1]:
+            continue
+        depth = 0
+        for number in range(start, len(model) + 1):
+            line = model[number - 1]
+            text = line[line.index("assert("):] if number == start else line
+            depth += text.count("(") - text.count(")")
+            if depth <= 0:
+                return number == n
+        return False
+    return False
+
+
+def quoted_trail_problems(text, doc):
+    """The quoted trail's "active_mm.pml:N, Error: assertion violated" lines whose line N
+    of the model is no longer an assertion."""
+    with open(MODEL) as f:
+        model = f.read().split("\n")
+    problems = []
+    for number in QUOTED_ASSERT.findall(text):
+        n = int(number)
+        if not assertion_ends_at(model, n):
+            problems.append(f"{os.path.basename(doc)} quotes a trail failing at "
+                            f"active_mm.pml:{n}, which is no assertion now: re-run the "
+                            f"mutation and quote its trail again")
     return problems
 
 
@@ -76,7 +112,9 @@ def self_test():
     broken = text.replace(f"`{path}:{func}`", f"`{path}:{func}_gone`", 1)
     pending = section(text, PENDING)
     early = text.replace(pending, pending + f"\n| bogus | `{path}:{func}` |\n", 1)
-    for name, bad in (("a vanished function", broken), ("a pending one that exists", early)):
+    moved = QUOTED_ASSERT.sub("active_mm.pml:1, Error: assertion violated", text, 1)
+    for name, bad in (("a vanished function", broken), ("a pending one that exists", early),
+                      ("a quoted trail line that moved", moved)):
         with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
             f.write(bad)
         try:
