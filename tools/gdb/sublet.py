@@ -112,7 +112,9 @@ def in_thread(thread, read):
 def thread_cpu(thread=None):
     """The CPU number a GDB thread (default: the selected one) runs as: its GS base is its
     CPU's struct cpu_state; in ring 3 (swapgs done) the kernel's is in KERNEL_GS_BASE.
-    QEMU's first thread is the boot CPU, CPU 0, also before its GS base is set."""
+    Until smp_init puts the boot CPU online only QEMU's first thread runs, as CPU 0,
+    perhaps before its GS base is set; after that a GS base that is no CPU's area is an
+    error."""
     thread = thread or gdb.selected_thread()
     areas = {ptr(state.address): cpu for cpu, state in cpus()}
 
@@ -123,7 +125,8 @@ def thread_cpu(thread=None):
     base = in_thread(thread, read) & 0xFFFFFFFFFFFFFFFF
     if base in areas:
         return areas[base]
-    if thread.num == min(t.num for t in gdb.selected_inferior().threads()):
+    booting = not int(gdb.parse_and_eval("cpu_online_mask")) & 1
+    if booting and thread.num == min(t.num for t in gdb.selected_inferior().threads()):
         return 0
     raise gdb.GdbError(f"thread {thread.num}: GS base {base:#x} is no online CPU's area "
                        f"(a CPU not up yet?)")
