@@ -3,7 +3,8 @@
 tools/gdb_test.py - `make test-gdb`: the GDB helpers (tools/gdb/sublet.py) against a live kernel.
 
 Boots the debug kernel (build/debug/, -Og) in QEMU halted with a gdb stub on a free local
-port, once per switch scenario (--scenario: all_cases, zombie_mm, use_mm; fw_cfg), and
+port, once per switch scenario (--scenario: all_cases, zombie_mm, use_mm; fw_cfg) and
+once with two CPUs and no scenario (--scenario's "smp": the per-CPU helpers), and
 runs GDB in batch mode (gdb -batch -nx -x ...) with the helpers and tools/gdb/selftest.py,
 told the scenario in $sl_scenario, which does the checks (see there). This script only
 sets the two programs up, enforces the time limit and reads each verdict: the last
@@ -392,6 +393,15 @@ def case_stop_problems(path, text, blocks, outputs):
     return problems
 
 
+# --scenario names that are not the kernel's scenarios: (kernel command line, CPUs).
+CHECK_RUNS = {"smp": ("", 2)}
+
+
+def check_run(name):
+    """The kernel command line and number of CPUs of selftest.py's run `name`."""
+    return CHECK_RUNS.get(name, (f"scenario={name}", 1))
+
+
 def say(text):
     print(text, flush=True)
 
@@ -401,9 +411,10 @@ def run_checks(args):
     messages = []
     for scenario in args.scenario.split(","):
         start = time.monotonic()
+        cmdline, smp = check_run(scenario)
         lines, timed_out, log = boot_with_gdb(
             args, f"checks-{scenario}",
-            f'set $sl_scenario = "{scenario}"\nsource {SELFTEST}\n', f"scenario={scenario}")
+            f'set $sl_scenario = "{scenario}"\nsource {SELFTEST}\n', cmdline, smp)
         passed, message = verdict(lines, timed_out, time.monotonic() - start)
         messages.append(f"{scenario}: {message} (GDB's log: {log})")
         if not passed:
@@ -433,8 +444,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--elf", default=os.path.join(REPO, "build", "debug", "sublet.elf"))
     parser.add_argument("--modules", metavar="GLOBS", help="user programs for the ISO")
-    parser.add_argument("--scenario", default="all_cases,zombie_mm,use_mm",
-                        help="the scenarios selftest.py checks, one boot each")
+    parser.add_argument("--scenario", default="all_cases,zombie_mm,use_mm,smp",
+                        help="the scenarios selftest.py checks, one boot each (smp: two "
+                             "CPUs, no scenario)")
     parser.add_argument("--mem", default="256M")
     parser.add_argument("--port", type=int, default=0, help="gdb stub port (0: a free one)")
     parser.add_argument("--gdb", default="gdb")

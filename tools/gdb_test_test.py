@@ -95,6 +95,10 @@ class Docs(unittest.TestCase):
         self.assertEqual(gdb_test.boot_smp("make debug SMP=4 KTEST=smp"), 4)
         self.assertEqual(gdb_test.boot_smp("make debug"), 1)
 
+    def test_check_runs(self):
+        self.assertEqual(gdb_test.check_run("zombie_mm"), ("scenario=zombie_mm", 1))
+        self.assertEqual(gdb_test.check_run("smp"), ("", 2))
+
     def test_render_puts_each_output_under_its_command(self):
         out = gdb_test.render_doc(DOC, self.blocks(), [["$1 = 1"], [], ["CR3 0x2d7000", "x"],
                                                        ["Hardware assisted breakpoint 1"]])

@@ -4,7 +4,9 @@
 # scenario, named in $sl_scenario, and GDB in batch mode with this file sourced after
 # tools/gdb/sublet.py (whose functions it uses: both live in GDB's __main__).
 # zombie_mm: watchpoints follow mm_users to 0 and mm_count to the last mmdrop and the
-# free (check_zombie_mm); use_mm: kthread_use_mm / kthread_unuse_mm (check_use_mm).
+# free (check_zombie_mm); use_mm: kthread_use_mm / kthread_unuse_mm (check_use_mm);
+# smp (two CPUs, no scenario): the per-CPU helpers against each CPU's own cpu_state
+# (check_smp).
 # all_cases, the rest of this comment: it follows
 # switches until it has seen every case of context_switch and one from an exited task,
 # and a zombie mm (its exited last real user leaving it), and checks at each:
@@ -564,9 +566,112 @@ def check_use_mm():
     check(re.search(r"^\*\s+2 K1 .* lazy\s+U:", out, re.M), f"sl-ps: K1 lazy on U: {out!r}")
 
 
+# ---- smp: every CPU's state ----------------------------------------------------------------
+
+SL_CPUS_ROW = re.compile(r"^([* ])\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+) (\S+)\s+(\S+)\s+(yes|no)"
+                         r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", re.M)
+COUNTERS = ("nr_switches", "nr_cr3_writes", "nr_lazy_switches", "nr_ticks")
+
+
+def cpu_field(cpu, field):
+    """cpu_states[cpu]->field, read with a GDB expression (not through the helpers)."""
+    return gdb.parse_and_eval(f"cpu_states[{cpu}]->{field}")
+
+
+def online_directly():
+    mask = int(gdb.parse_and_eval("cpu_online_mask"))
+    return [cpu for cpu in range(64) if mask & (1 << cpu)]
+
+
+def thread_of_cpu_directly(cpu):
+    """The GDB thread whose $gs_base is cpu_states[cpu] (all stopped in the kernel)."""
+    area = int(gdb.parse_and_eval(f"(unsigned long)cpu_states[{cpu}]"))
+    selected, found = gdb.selected_thread(), None
+    for thread in gdb.selected_inferior().threads():
+        thread.switch()
+        if int(gdb.parse_and_eval("$gs_base")) & 0xFFFFFFFFFFFFFFFF == area:
+            found = thread
+    selected.switch()
+    check(found is not None, f"a GDB thread runs as CPU {cpu}")
+    return found
+
+
+def check_sl_cpus(online, selected_cpu):
+    """sl-cpus: one row per online CPU, each field the kernel's own."""
+    out = run("sl-cpus")
+    rows = SL_CPUS_ROW.findall(out)
+    check([int(row[1]) for row in rows] == online, f"sl-cpus lists the online CPUs {online}: "
+                                                   f"{out!r}")
+    for mark, cpu, apic, thread, pid, name, mm, lazy, *counters in rows:
+        cpu = int(cpu)
+        cur = cpu_field(cpu, "current_task").dereference()
+        check((mark == "*") == (cpu == selected_cpu), f"sl-cpus marks the selected CPU: {out!r}")
+        check(int(apic) == int(cpu_field(cpu, "apic_id")), f"sl-cpus: CPU {cpu}'s APIC ID")
+        check(int(thread) == thread_of_cpu_directly(cpu).num, f"sl-cpus: CPU {cpu}'s thread")
+        check((int(pid), name) == (int(cur["pid"]), cur["comm"].string()),
+              f"sl-cpus: CPU {cpu}'s current task")
+        check(mm == cpu_field(cpu, "loaded_mm")["name"].string(), f"sl-cpus: CPU {cpu}'s loaded_mm")
+        check((lazy == "yes") == bool(cpu_field(cpu, "is_lazy")), f"sl-cpus: CPU {cpu}'s is_lazy")
+        check([int(c) for c in counters] == [int(cpu_field(cpu, f)) for f in COUNTERS],
+              f"sl-cpus: CPU {cpu}'s counters {COUNTERS}")
+
+
+def check_smp():
+    """Two CPUs, stopped where pid 1 first runs (every AP has called in and idles): the
+    helpers see every CPU, and the selected GDB thread decides whose state is "current"."""
+    run("hbreak kernel_init")
+    cont("kernel_init (every AP called in)")
+    run("delete")
+    online = online_directly()
+    check(online == [0, 1], f"two CPUs online: {online}")
+    out = run("info threads")
+    check(len(re.findall(r"^[* ]\s+\d+\s+Thread ", out, re.M)) == len(online) ==
+          len(gdb.selected_inferior().threads()), f"info threads: one thread per CPU: {out!r}")
+    check(thread_of_cpu_directly(0).num == gdb.selected_thread().num, "thread 1 is CPU 0")
+    check_sl_cpus(online, 0)
+    cr3_of = {}
+    for cpu in online:
+        thread_of_cpu_directly(cpu).switch()
+        cr3_of[cpu] = cr3()
+    run(f"thread {thread_of_cpu_directly(1).num}")
+    check_sl_cpus(online, 1)
+    for expr, cpu in (("$current()", 1), ("$current(0)", 0), ("$current(1)", 1)):
+        check(ptr(gdb.parse_and_eval(expr)) == ptr(cpu_field(cpu, "current_task")),
+              f"{expr} in thread 2 is CPU {cpu}'s current_task")
+    check(gdb.parse_and_eval("$current()")["comm"].string() == "swapper/1",
+          "$current() in thread 2 is swapper/1")
+    for arg, cpu in (("", 1), ("0", 0), ("1", 1)):
+        out = run(f"sl-cr3 {arg}")
+        mm = cpu_field(cpu, "loaded_mm")
+        check(out.startswith(f"CPU {cpu}: CR3 {cr3_of[cpu]:#x}:") and
+              f"mm {mm['name'].string()} at" in out,
+              f"sl-cr3 {arg} in thread 2: CPU {cpu}'s CR3, from its thread: {out!r}")
+    out = run("sl-ps")
+    running = {(int(cpu_field(c, "current_task")["pid"]), cpu_field(c, "current_task")["comm"]
+                .string()) for c in online}
+    marked = {(int(pid), name) for mark, pid, name in
+              re.findall(r"^([* ])\s+(\d+) (\S+)", out, re.M) if mark == "*"}
+    check(marked == running, f"sl-ps marks each CPU's running task {running}: {out!r}")
+    check(re.search(r"^\*\s+0 swapper/1\s+R\s+1 0x0+ 0x\S+ lazy\s+init_mm:", out, re.M),
+          f"sl-ps: swapper/1 runs on CPU 1, lazily on init_mm: {out!r}")
+    out = run("sl-mm &init_mm")
+    init_mm = ptr(gdb.parse_and_eval("&init_mm"))
+    loaded = [c for c in online if ptr(cpu_field(c, "loaded_mm")) == init_mm]
+    lazy = [c for c in loaded if bool(cpu_field(c, "is_lazy"))]
+    check(1 in loaded and f"loaded on CPUs: {', '.join(map(str, loaded))} (lazily: "
+          f"{', '.join(map(str, lazy)) or 'none'};" in out,
+          f"sl-mm &init_mm: loaded on CPUs {loaded}, lazily on {lazy}: {out!r}")
+    check(re.search(r"lazy users: .*\b0 swapper/1\b", out),
+          f"sl-mm &init_mm: swapper/1 is a lazy user: {out!r}")
+    run("thread 1")
+
+
 def main():
     scenario = gdb.convenience_variable("sl_scenario")
     scenario = scenario.string() if scenario is not None else "all_cases"
+    if scenario == "smp":
+        check_smp()
+        return
     say(f"WAITING: switch_scenario_run (the {scenario} scenario starting)")
     gdb.execute("hbreak switch_scenario_run", to_string=True)
     run("continue")

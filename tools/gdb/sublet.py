@@ -5,13 +5,14 @@
 # the per-CPU struct cpu_state, the switch trace) and prints them for people, so that a
 # context switch can be followed without knowing where each field lives:
 #
-#   sl-ps  sl-mm [MM]  sl-cr3  sl-pt ADDR  sl-case  sl-switches [N]  sl-trace [N]
+#   sl-ps  sl-cpus  sl-mm [MM]  sl-cr3 [CPU]  sl-pt ADDR  sl-case  sl-switches [N]  sl-trace [N]
 #   sl-step-switch  sl-user-symbols [off|sync]
-#   $current()  $task(PID)  $mm(PID)
+#   $current([CPU])  $task(PID)  $mm(PID)
 #
-# Every per-CPU read goes through cpus(): today sublet runs on the boot CPU only
-# (boot_cpu_state); when SMP comes, cpus() returns every CPU's area and the commands
-# follow. `help sl-ps` etc. say what each prints. make test-gdb (tools/gdb_test.py)
+# Every per-CPU read goes through cpus(), which walks the online CPUs (cpu_online_mask,
+# cpu_states[]). QEMU's stub shows one GDB thread per CPU; a thread's CPU is the one
+# whose struct cpu_state its GS base points at (thread_cpu()), so "current", CR3 and
+# the default mm are those of the selected thread's CPU, as with Linux's lx_current(). `help sl-ps` etc. say what each prints. make test-gdb (tools/gdb_test.py)
 # runs every command against a live kernel and checks its output against the kernel's
 # own state; docs/gdb.md is a guided session.
 
@@ -64,18 +65,86 @@ def list_entries(head, type_name, member):
         node = ptr(gdb.Value(node).cast(gdb.lookup_type("struct list_head").pointer())["next"])
 
 
+NR_CPUS = 64  # kernel/smp.h: cpu_online_mask is one u64
+
+
 def cpus():
-    """(cpu number, struct cpu_state) of every CPU: the one place per-CPU state is found.
-    sublet runs on the boot CPU only; an SMP kernel would list its CPUs' areas here."""
-    yield 0, gdb.parse_and_eval("boot_cpu_state")
+    """(cpu number, struct cpu_state) of every online CPU, by number: the one place per-CPU
+    state is found. cpu_online_mask says which are up, cpu_states[] (arch/x86_64/smpboot.c)
+    holds their areas. Before smp_init records the boot CPU (mask still 0) only the boot
+    CPU runs: its area is boot_cpu_state."""
+    mask = int(gdb.parse_and_eval("cpu_online_mask"))
+    if not mask & 1:
+        yield 0, gdb.parse_and_eval("boot_cpu_state")
+        return
+    states = gdb.lookup_static_symbol("cpu_states").value()
+    for cpu in range(NR_CPUS):
+        if mask & (1 << cpu):
+            yield cpu, states[cpu].dereference()
 
 
-def cpu_state(cpu=0):
-    return dict(cpus())[cpu]
+def cpu_state(cpu=None):
+    """`cpu`'s struct cpu_state (default: the CPU of the selected GDB thread)."""
+    if cpu is None:
+        cpu = thread_cpu()
+    found = dict(cpus())
+    if cpu not in found:
+        raise gdb.GdbError(f"CPU {cpu} is not online (cpu_online_mask "
+                           f"{int(gdb.parse_and_eval('cpu_online_mask')):#x})")
+    return found[cpu]
 
 
-def current_task(cpu=0):
-    """The task running on `cpu` (its cpu_state's current_task)."""
+def in_thread(thread, read):
+    """`read()` with `thread` selected (QEMU's stub: one thread per CPU), then the thread
+    and frame selected before are selected again."""
+    selected = gdb.selected_thread()
+    if thread is None or thread == selected:
+        return read()
+    frame = gdb.selected_frame()
+    thread.switch()
+    try:
+        return read()
+    finally:
+        selected.switch()
+        frame.select()
+
+
+def thread_cpu(thread=None):
+    """The CPU number a GDB thread (default: the selected one) runs as: its GS base is its
+    CPU's struct cpu_state; in ring 3 (swapgs done) the kernel's is in KERNEL_GS_BASE.
+    Until smp_init puts the boot CPU online only QEMU's first thread runs, as CPU 0,
+    perhaps before its GS base is set; after that a GS base that is no CPU's area is an
+    error."""
+    thread = thread or gdb.selected_thread()
+    areas = {ptr(state.address): cpu for cpu, state in cpus()}
+
+    def read():
+        user = int(gdb.parse_and_eval("$cs")) & 3 == 3
+        return int(gdb.parse_and_eval("$k_gs_base" if user else "$gs_base"))
+
+    base = in_thread(thread, read) & 0xFFFFFFFFFFFFFFFF
+    if base in areas:
+        return areas[base]
+    booting = not int(gdb.parse_and_eval("cpu_online_mask")) & 1
+    if booting and thread.num == min(t.num for t in gdb.selected_inferior().threads()):
+        return 0
+    raise gdb.GdbError(f"thread {thread.num}: GS base {base:#x} is no online CPU's area "
+                       f"(a CPU not up yet?)")
+
+
+def cpu_thread(cpu):
+    """The GDB thread that runs as `cpu`."""
+    for thread in gdb.selected_inferior().threads():
+        try:
+            if thread_cpu(thread) == cpu:
+                return thread
+        except gdb.GdbError:
+            continue
+    raise gdb.GdbError(f"no GDB thread runs as CPU {cpu}")
+
+
+def current_task(cpu=None):
+    """The task running on `cpu` (default: the selected GDB thread's CPU)."""
     return cpu_state(cpu)["current_task"].dereference()
 
 
@@ -135,8 +204,9 @@ def read_phys_u64(phys):
     return read_u64(PAGE_OFFSET + phys)
 
 
-def cr3():
-    return int(gdb.parse_and_eval("$cr3")) & 0xFFFFFFFFFFFFFFFF
+def cr3(thread=None):
+    """CR3 of a GDB thread (default: the selected one), from its own registers."""
+    return in_thread(thread, lambda: int(gdb.parse_and_eval("$cr3"))) & 0xFFFFFFFFFFFFFFFF
 
 
 def pgd_phys(mm_ptr):
@@ -245,7 +315,7 @@ class SlPs(gdb.Command):
 Columns: pid, comm, state (R running/runnable, S, D, K sleeping, X dead), cpu, mm,
 active_mm, kind (real: has its own mm; lazy: runs on a borrowed active_mm; none: a
 kernel thread not running), and the mm it uses with mm_users and mm_count. A "*"
-marks the task current on its CPU."""
+marks the task running on its CPU (each online CPU's current_task: one per CPU)."""
 
     def __init__(self):
         super().__init__("sl-ps", gdb.COMMAND_DATA)
@@ -276,8 +346,9 @@ class SlMm(gdb.Command):
 MM is any expression for a struct mm_struct or a pointer to one (&init_mm, $mm(3),
 next->mm). Prints mm_users and mm_count, the PML4's physical address, the VMAs, the
 tasks using it really (->mm) or lazily (->active_mm only), the CPUs that have it
-loaded in CR3 (cpu_state.loaded_mm), and "zombie" if mm_users is 0 (no real user
-left; the struct lives on while mm_count holds it)."""
+loaded in CR3 (each online CPU's cpu_state.loaded_mm) and of those the lazy ones
+(is_lazy: a kernel thread runs there on it), and "zombie" if mm_users is 0 (no real
+user left; the struct lives on while mm_count holds it)."""
 
     def __init__(self):
         super().__init__("sl-mm", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
@@ -302,25 +373,59 @@ left; the struct lives on while mm_count holds it)."""
         names = lambda ts: ", ".join(f"{int(t['pid'])} {comm(t)}" for t in ts) or "none"
         gdb.write(f"  real users: {names(real)}\n")
         gdb.write(f"  lazy users: {names(lazy)}\n")
-        loaded = [str(cpu) for cpu, state in cpus() if ptr(state["loaded_mm"]) == ptr(mm_ptr)]
-        gdb.write(f"  loaded on CPUs: {', '.join(loaded) or 'none'} "
-                  f"(cpumask {int(mm['cpumask']):#x})\n")
+        loaded = [(cpu, bool(state["is_lazy"])) for cpu, state in cpus()
+                  if ptr(state["loaded_mm"]) == ptr(mm_ptr)]
+        lazy_cpus = ", ".join(str(cpu) for cpu, lazy in loaded if lazy) or "none"
+        gdb.write(f"  loaded on CPUs: {', '.join(str(cpu) for cpu, _ in loaded) or 'none'} "
+                  f"(lazily: {lazy_cpus}; cpumask {int(mm['cpumask']):#x})\n")
 
 
 class SlCr3(gdb.Command):
-    """sl-cr3: decode CR3 (the PML4's physical address, PCD/PWT) and name the mm it is.
+    """sl-cr3 [CPU]: decode CR3 (the PML4's physical address, PCD/PWT) and name the mm it is.
 
-The mm is found by its PML4: a CPU's loaded_mm, a task's mm or active_mm, or init_mm."""
+CPU defaults to the selected GDB thread's; another CPU's CR3 is read from its own GDB
+thread's registers. The mm is found by its PML4: a CPU's loaded_mm, a task's mm or
+active_mm, or init_mm."""
 
     def __init__(self):
         super().__init__("sl-cr3", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        value = cr3()
+        cpu = int(gdb.parse_and_eval(arg)) if arg.strip() else thread_cpu()
+        value = cr3(cpu_thread(cpu))
         mm = mm_of_cr3(value)
         name = f"mm {mm_name(mm)} at {ptr(mm):#x}" if mm is not None else "no known mm"
-        gdb.write(f"CR3 {value:#x}: PML4 phys {value & CR3_ADDR_MASK:#x} "
+        gdb.write(f"CPU {cpu}: CR3 {value:#x}: PML4 phys {value & CR3_ADDR_MASK:#x} "
                   f"PWT={value >> 3 & 1} PCD={value >> 4 & 1}: {name}\n")
+
+
+class SlCpus(gdb.Command):
+    """sl-cpus: every online CPU (cpu_online_mask) and its struct cpu_state.
+
+Columns: CPU number, local APIC ID, the GDB thread that runs as it (its GS base is the
+CPU's area), the task running there (current_task), loaded_mm (what its CR3 holds),
+LAZY (is_lazy: a kernel thread runs on the borrowed loaded_mm; enter_lazy_tlb leaves it
+false on init_mm, the kernel's own tables), and the counters nr_switches, nr_cr3_writes,
+nr_lazy_switches, nr_ticks. A "*" marks the selected thread's CPU. sublet keeps no TLB
+generation yet, so none is shown."""
+
+    def __init__(self):
+        super().__init__("sl-cpus", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        selected = thread_cpu()
+        gdb.write(f"  {'CPU':>3} {'APIC':>4} {'THREAD':>6} {'CURRENT':<20} {'LOADED_MM':<12} "
+                  f"{'LAZY':<4} {'SWITCHES':>8} {'CR3_WRITES':>10} {'LAZY_SWITCHES':>13} "
+                  f"{'TICKS':>6}\n")
+        for cpu, state in cpus():
+            cur = state["current_task"].dereference()
+            mark = "*" if cpu == selected else " "
+            running = f"{int(cur['pid'])} {comm(cur)}"
+            gdb.write(f"{mark} {cpu:>3} {int(state['apic_id']):>4} {cpu_thread(cpu).num:>6} "
+                      f"{running:<20} {mm_name(state['loaded_mm']):<12} "
+                      f"{'yes' if state['is_lazy'] else 'no':<4} "
+                      f"{int(state['nr_switches']):>8} {int(state['nr_cr3_writes']):>10} "
+                      f"{int(state['nr_lazy_switches']):>13} {int(state['nr_ticks']):>6}\n")
 
 
 class SlPt(gdb.Command):
@@ -441,14 +546,14 @@ class SwitchLogger:
         prev, nxt = frame.read_var("prev").dereference(), frame.read_var("next").dereference()
         kind, exited = switch_case(prev, nxt)
         amm = prev["active_mm"]
-        self.pending[0] = dict(prev=f"{int(prev['pid'])} {comm(prev)}",
+        self.pending[thread_cpu()] = dict(prev=f"{int(prev['pid'])} {comm(prev)}",
                                next=f"{int(nxt['pid'])} {comm(nxt)}",
                                case=case_text(kind, exited), cr3=cr3(), amm=amm,
                                counts=mm_counts(amm) if ptr(amm) else None)
         return False
 
     def after(self):
-        start = self.pending.pop(0, None)
+        start = self.pending.pop(thread_cpu(), None)
         if start is None:  # a switch begun before the logging started
             return False
         cur = current_task()
@@ -620,7 +725,7 @@ def sync_user_symbols():
     where the kernel's state cannot be read (before it runs) changes nothing."""
     try:
         name = loaded_program()
-    except (gdb.error, gdb.MemoryError):
+    except (gdb.error, gdb.MemoryError, gdb.GdbError):
         return
     path = user_elf(name) if name else None
     if path is not None:
@@ -703,13 +808,14 @@ replaced). `sl-user-symbols off` stops both (and empties hook-stop)."""
 # ---- convenience functions ----------------------------------------------------------------
 
 class Current(gdb.Function):
-    """$current([CPU]): the task running on CPU (default 0), a struct task_struct *."""
+    """$current([CPU]): the task running on CPU, a struct task_struct * (default: the
+selected GDB thread's CPU, as Linux's lx_current())."""
 
     def __init__(self):
         super().__init__("current")
 
-    def invoke(self, cpu=0):
-        return cpu_state(int(cpu))["current_task"]
+    def invoke(self, cpu=None):
+        return cpu_state(None if cpu is None else int(cpu))["current_task"]
 
 
 class Task(gdb.Function):
@@ -732,7 +838,7 @@ class Mm(gdb.Function):
         return find_task(int(pid))["mm"]
 
 
-for command in (SlPs, SlMm, SlCr3, SlPt, SlCase, SlSwitches, SlTrace, SlStepSwitch,
+for command in (SlPs, SlCpus, SlMm, SlCr3, SlPt, SlCase, SlSwitches, SlTrace, SlStepSwitch,
                 SlUserSymbols, Current, Task, Mm):
     command()
 # Stepping through a switch need not enter the switch trace's inline hooks.
