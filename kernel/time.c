@@ -46,29 +46,62 @@ static bool timer_interrupt(struct trap_frame *tf)
 	return true;
 }
 
+/* The timer period, in APIC timer ticks per jiffy, for a measured rate. */
+static u32 period_from_hz(u64 apic_timer_hz)
+{
+	u64 period = (apic_timer_hz + HZ / 2) / HZ;
+
+	BUG_ON_MSG(period == 0 || period > UINT32_MAX,
+		   "timer: %lu APIC timer Hz gives %lu ticks per jiffy at HZ=%d, which the "
+		   "32-bit initial count cannot hold",
+		   (unsigned long)apic_timer_hz, (unsigned long)period, HZ);
+	return (u32)period;
+}
+
+/* Calibrate this CPU's APIC timer and note the result in its cpu_state. */
+static void calibrate_this_cpu(struct timer_calibration *cal)
+{
+	struct cpu_state *cs = this_cpu();
+	u64 start = rdtsc();
+
+	apic_timer_calibrate(cal);
+	cs->calibration_cycles = rdtsc() - start;
+	cs->apic_timer_hz = cal->apic_timer_hz;
+	cs->timer_period = period_from_hz(cal->apic_timer_hz);
+	cs->calibration_windows = cal->windows;
+}
+
 void timer_init(void)
 {
 	struct timer_calibration cal;
-	u64 period;
 
 	if (timer_started)
 		return;
 	apic_init();
-	apic_timer_calibrate(&cal);
+	calibrate_this_cpu(&cal);
 	tsc_khz = cal.tsc_hz / HZ_PER_KHZ;
 	tsc_at_start = rdtsc();
-	period = (cal.apic_timer_hz + HZ / 2) / HZ;
-	BUG_ON_MSG(period == 0 || period > UINT32_MAX,
-		   "timer: %lu APIC timer Hz gives %lu ticks per jiffy at HZ=%d, which the "
-		   "32-bit initial count cannot hold",
-		   (unsigned long)cal.apic_timer_hz, (unsigned long)period, HZ);
 	set_trap_handler(LOCAL_TIMER_VECTOR, timer_interrupt);
-	apic_timer_start(period);
+	apic_timer_start(this_cpu()->timer_period);
 	timer_started = true;
 	printk("apic: timer %u ticks/jiffy (HZ=%d), calibrated against the PIT\n",
 	       lapic_timer_period, HZ);
 	printk("tsc: %lu.%03lu MHz, calibrated against the PIT\n", tsc_khz / KHZ_PER_MHZ,
 	       tsc_khz % KHZ_PER_MHZ);
+}
+
+/*
+ * An AP's own calibration, not the boot CPU's: on real machines the APIC timer runs from
+ * each package's bus or crystal clock, which need not agree. The TSC is not
+ * re-measured: tsc_khz is the boot CPU's, and the TSC is one clock on the machines
+ * sublet runs on (docs/timer.md).
+ */
+void timer_init_secondary(void)
+{
+	struct timer_calibration cal;
+
+	calibrate_this_cpu(&cal);
+	apic_timer_start_secondary(this_cpu()->timer_period);
 }
 
 /* Split at whole seconds, so that the nanosecond product cannot overflow: the rest is

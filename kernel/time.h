@@ -36,6 +36,9 @@ extern unsigned long tsc_khz;
  * pending. Calling it again does nothing.
  */
 void timer_init(void);
+/* An AP's part (start_secondary, interrupts off): calibrate its own APIC timer against
+ * the PIT, waiting while another CPU uses it, and start it periodic. Needs apic_init(). */
+void timer_init_secondary(void);
 
 /* Nanoseconds since timer_init() by the calibrated TSC (0 before it): the clock of
  * clock_gettime (kernel/sys_time.c). Never goes backwards on one CPU. */

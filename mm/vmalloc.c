@@ -14,7 +14,9 @@
  *                   instead of overwriting the stack below. The frames behind a stack
  *                   need not be contiguous: each page is mapped on its own.
  *   ioremap         from IOREMAP_START: device memory mapped uncached, each mapping
- *                   followed by an unmapped page. Never unmapped (no iounmap yet).
+ *                   followed by an unmapped page. iounmap() gives a mapping back; the
+ *                   next ioremap takes the lowest gap that fits (first fit), so freed
+ *                   space is reused. At most IOREMAP_MAX_AREAS mappings at once.
  *   (never mapped)  IOREMAP_END..VMALLOC_END.
  *
  * Every mapping is made through init_mm. The kernel half's PDPTs are shared by every
@@ -63,7 +65,20 @@ static u32 kstack_free_head = NO_SLOT; /* LIFO list of freed slots, linked by ne
 static u32 kstack_next_free[KSTACK_MAX_SLOTS];
 static bool kstack_live[KSTACK_MAX_SLOTS]; /* handed out by kstack_alloc, not yet freed */
 static unsigned long kstacks_in_use;
-static unsigned long ioremap_next = IOREMAP_START; /* bump pointer of the ioremap part */
+/*
+ * The live ioremap mappings, in no order. An entry with pages == 0 is free. An entry
+ * being torn down by iounmap keeps its space reserved (dying) until its PTEs are gone,
+ * so the space cannot be handed out while still mapped. Protected by vmalloc_lock.
+ */
+#define IOREMAP_MAX_AREAS 64
+struct ioremap_area {
+	unsigned long va;    /* page-aligned start */
+	unsigned long pages; /* pages mapped; the guard page after them is reserved too */
+	bool dying;	     /* iounmap has begun on it */
+};
+static struct ioremap_area ioremap_areas[IOREMAP_MAX_AREAS];
+static unsigned long ioremap_pages_in_use; /* sum of the live areas' pages */
+static unsigned int ioremap_areas_in_use;
 
 static unsigned long slot_base(u32 slot)
 {
@@ -232,18 +247,69 @@ unsigned long vmalloc_nr_pages(void)
 
 /* ---- ioremap ---------------------------------------------------------------------- */
 
-/* Virtual space for `pages` pages plus a guard page after them; 0 if the part is full. */
+/* The space an area takes: its pages and the guard page after them. */
+static unsigned long area_span(unsigned long pages)
+{
+	return (pages + 1) * PAGE_SIZE;
+}
+
+/* The live area overlapping [va, va + span), or NULL. Caller holds vmalloc_lock. */
+static struct ioremap_area *area_overlapping(unsigned long va, unsigned long span)
+{
+	for (int i = 0; i < IOREMAP_MAX_AREAS; i++) {
+		struct ioremap_area *a = &ioremap_areas[i];
+
+		if (a->pages && a->va < va + span && va < a->va + area_span(a->pages))
+			return a;
+	}
+	return NULL;
+}
+
+/* The lowest start at which span bytes fit, or 0. Caller holds vmalloc_lock. */
+static unsigned long first_fit(unsigned long span)
+{
+	unsigned long va = IOREMAP_START;
+	struct ioremap_area *a;
+
+	while (span <= IOREMAP_END - va && (a = area_overlapping(va, span)))
+		va = a->va + area_span(a->pages);
+	return span <= IOREMAP_END - va ? va : 0;
+}
+
+/* Virtual space for `pages` pages plus a guard page after them; 0 if the part is full
+ * or every area entry is taken. */
 static unsigned long reserve_ioremap_space(unsigned long pages)
 {
 	unsigned long irq = spin_lock_irqsave(&vmalloc_lock);
-	unsigned long va = ioremap_next;
+	unsigned long va = 0;
 
-	if (pages >= (IOREMAP_END - va) / PAGE_SIZE)
-		va = 0;
-	else
-		ioremap_next += (pages + 1) * PAGE_SIZE;
+	for (int i = 0; i < IOREMAP_MAX_AREAS; i++) {
+		if (ioremap_areas[i].pages)
+			continue;
+		va = pages < (IOREMAP_END - IOREMAP_START) / PAGE_SIZE ? first_fit(area_span(pages))
+								       : 0;
+		if (va) {
+			ioremap_areas[i] = (struct ioremap_area){va, pages, false};
+			ioremap_pages_in_use += pages;
+			ioremap_areas_in_use++;
+		}
+		break;
+	}
 	spin_unlock_irqrestore(&vmalloc_lock, irq);
 	return va;
+}
+
+/* Give back the space of the area starting at va (iounmap, or a failed ioremap). */
+static void release_ioremap_space(unsigned long va)
+{
+	unsigned long irq = spin_lock_irqsave(&vmalloc_lock);
+	struct ioremap_area *a = area_overlapping(va, PAGE_SIZE);
+
+	BUG_ON_MSG(!a || a->va != va, "ioremap: releasing 0x%lx, which starts no area", va);
+	ioremap_pages_in_use -= a->pages;
+	ioremap_areas_in_use--;
+	*a = (struct ioremap_area){0};
+	spin_unlock_irqrestore(&vmalloc_lock, irq);
 }
 
 /*
@@ -282,7 +348,66 @@ err_unmap:
 	printk("ioremap: out of memory for page tables mapping 0x%lx\n", (unsigned long)phys);
 	while (i--)
 		unmap_page(&init_mm, va + i * PAGE_SIZE);
+	release_ioremap_space(va);
 	return NULL;
+}
+
+/*
+ * Take the area that starts at the page of addr for unmapping: mark it dying and return
+ * its page count, or 0 (reported) if addr is not a live ioremap mapping.
+ */
+static unsigned long claim_area_for_unmap(unsigned long addr)
+{
+	unsigned long va = addr & PAGE_MASK, pages = 0;
+	unsigned long irq = spin_lock_irqsave(&vmalloc_lock);
+	struct ioremap_area *a = area_overlapping(va, PAGE_SIZE);
+
+	if (a && a->va == va && !a->dying) {
+		a->dying = true;
+		pages = a->pages;
+	}
+	spin_unlock_irqrestore(&vmalloc_lock, irq);
+	return pages;
+}
+
+/*
+ * Unmap every page of the mapping (unmap_page flushes each from this CPU's TLB) and
+ * only then free the space, so the next ioremap of it cannot meet a stale translation
+ * here. Other CPUs' TLBs are not flushed: today ioremap and iounmap run at boot on the
+ * boot CPU only, and the only mappings an AP ever touches (the local APIC page) are never
+ * unmapped; the ACPI tables are read and unmapped in smp_init() before the first AP
+ * starts (docs/smp.md). Once an AP can touch a mapping that is later unmapped, this must
+ * flush every CPU before release_ioremap_space() (issue 12's kernel-mapping shootdown).
+ */
+void iounmap(const volatile void *addr)
+{
+	unsigned long va = (unsigned long)addr & PAGE_MASK;
+	unsigned long pages = claim_area_for_unmap((unsigned long)addr);
+
+	if (WARN_ON(!pages)) {
+		printk("iounmap: 0x%lx is not a mapping from ioremap; ignored\n",
+		       (unsigned long)addr);
+		return;
+	}
+	for (unsigned long i = 0; i < pages; i++)
+		unmap_page(&init_mm, va + i * PAGE_SIZE);
+	release_ioremap_space(va);
+}
+
+bool addr_is_ioremap(const volatile void *addr)
+{
+	unsigned long va = (unsigned long)addr;
+
+	return va >= IOREMAP_START && va < IOREMAP_END;
+}
+
+void ioremap_usage(unsigned long *areas, unsigned long *pages)
+{
+	unsigned long irq = spin_lock_irqsave(&vmalloc_lock);
+
+	*areas = ioremap_areas_in_use;
+	*pages = ioremap_pages_in_use;
+	spin_unlock_irqrestore(&vmalloc_lock, irq);
 }
 
 /* ---- set-up ----------------------------------------------------------------------- */

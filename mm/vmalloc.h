@@ -36,6 +36,14 @@ bool kstack_guard_owner(unsigned long addr, struct kstack *stack);
 bool addr_on_kernel_stack(unsigned long addr);
 /* Map device memory uncached; returns its virtual address or NULL. */
 void *ioremap(phys_addr_t phys, unsigned long size);
+/* Undo an ioremap: addr is what it returned (any address in its first page). Its PTEs are
+ * gone and its space free for the next ioremap when this returns. An address that is not
+ * a live ioremap mapping is refused with a warning (never a crash). */
+void iounmap(const volatile void *addr);
+/* Is addr in the ioremap part of the vmalloc region (mapped or not)? */
+bool addr_is_ioremap(const volatile void *addr);
+/* Live ioremap mappings and the pages they map (guard pages not counted). */
+void ioremap_usage(unsigned long *areas, unsigned long *pages);
 /* Pages of frames currently mapped in the vmalloc region (leak checks). */
 unsigned long vmalloc_nr_pages(void);
 

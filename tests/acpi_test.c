@@ -16,6 +16,7 @@
 #include "kernel/smp.h"
 #include "kernel/string.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "tests/ktest.h"
 
 #define ARENA_SIZE 2048
@@ -30,16 +31,25 @@
 
 static u8 *arena;
 
+/* Mappings the parser holds: up on every fake_map that succeeds, down on fake_unmap. */
+static int fake_maps_live;
+
 static const void *fake_map(phys_addr_t phys, size_t len)
 {
 	phys_addr_t base = __pa(arena);
 
 	if (phys < base || phys + len > base + ARENA_SIZE)
 		return NULL;
+	fake_maps_live++;
 	return __va(phys);
 }
 
-static const struct acpi_ops fake_ops = {.map = fake_map};
+static void fake_unmap(const void *p)
+{
+	fake_maps_live--;
+}
+
+static const struct acpi_ops fake_ops = {.map = fake_map, .unmap = fake_unmap};
 
 static void *at(u32 offset)
 {
@@ -126,12 +136,18 @@ static void build_tables(void)
 
 static struct acpi_scan scan;
 
-static int find(void)
+/* Scan the arena; whatever the outcome, every table mapped was unmapped again. */
+static int find(struct ktest *t)
 {
+	int err;
+
 	memset(&scan, 0, sizeof(scan));
 	scan.ops = &fake_ops;
 	scan.boot_apic_id = 0;
-	return acpi_find_cpus(&scan, phys_at(RSDP_AT));
+	fake_maps_live = 0;
+	err = acpi_find_cpus(&scan, phys_at(RSDP_AT));
+	KEXPECT_EQ(t, fake_maps_live, 0);
+	return err;
 }
 
 static bool why_has(const char *text)
@@ -166,7 +182,7 @@ KTEST_SUITE_HOOKS(acpi, .init = acpi_test_init, .exit = acpi_test_exit);
 
 KTEST(acpi, good_tables_are_accepted)
 {
-	KASSERT_EQ(t, find(), 0);
+	KASSERT_EQ(t, find(t), 0);
 	KEXPECT_EQ(t, scan.nr_cpus, TEST_CPUS);
 	for (int i = 0; i < TEST_CPUS; i++)
 		KEXPECT_EQ(t, scan.apic_ids[i], (u32)i);
@@ -179,14 +195,14 @@ KTEST(acpi, good_tables_are_accepted)
 KTEST(acpi, rsdp_bad_signature_is_refused)
 {
 	memcpy(((struct acpi_rsdp *)at(RSDP_AT))->signature, "RSD PTX ", ACPI_RSDP_SIGNATURE_LEN);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "RSDP: signature is \"RSD PTX \"");
 }
 
 KTEST(acpi, rsdp_bad_checksum_is_refused)
 {
 	((struct acpi_rsdp *)at(RSDP_AT))->checksum ^= 1;
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "RSDP: bad checksum");
 }
 
@@ -198,7 +214,7 @@ KTEST(acpi, rsdp_bad_extended_checksum_falls_back_to_rsdt)
 	rsdp->extended_checksum ^= 1;
 	rsdp->xsdt_address = 0xdead0000; /* never followed: the fake map would refuse it */
 	set_checksum(&rsdp->checksum, rsdp, ACPI_RSDP_V1_LENGTH);
-	KEXPECT_EQ(t, find(), 0);
+	KEXPECT_EQ(t, find(t), 0);
 	KEXPECT_EQ(t, scan.nr_refused, 1);
 	KEXPECT_WHY(t, "RSDP: bad extended checksum; using the RSDT");
 	KEXPECT_EQ(t, scan.nr_cpus, TEST_CPUS);
@@ -207,7 +223,7 @@ KTEST(acpi, rsdp_bad_extended_checksum_falls_back_to_rsdt)
 KTEST(acpi, xsdt_bad_checksum_falls_back_to_rsdt)
 {
 	((struct acpi_table_header *)at(XSDT_AT))->checksum ^= 1;
-	KEXPECT_EQ(t, find(), 0);
+	KEXPECT_EQ(t, find(t), 0);
 	KEXPECT_EQ(t, scan.nr_refused, 1);
 	KEXPECT_WHY(t, "XSDT: bad checksum");
 	KEXPECT_EQ(t, scan.nr_cpus, TEST_CPUS);
@@ -222,7 +238,7 @@ KTEST(acpi, rsdt_with_a_partial_entry_is_refused)
 	set_checksum(&rsdp->checksum, rsdp, ACPI_RSDP_V1_LENGTH);
 	rsdt->length += 2;
 	seal(rsdt);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "RSDT: 10 bytes of entries is not a whole number of 4-byte addresses");
 }
 
@@ -232,21 +248,21 @@ KTEST(acpi, root_table_listing_no_madt_is_reported)
 
 	xsdt->length -= sizeof(u64); /* drop the MADT, keep the FACP */
 	seal(xsdt);
-	KEXPECT_EQ(t, find(), -ENOENT);
+	KEXPECT_EQ(t, find(t), -ENOENT);
 	KEXPECT_WHY(t, "XSDT lists no MADT");
 }
 
 KTEST(acpi, madt_bad_checksum_is_refused)
 {
 	madt()->header.checksum ^= 1;
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "APIC: bad checksum");
 }
 
 KTEST(acpi, madt_shorter_than_a_header_is_refused)
 {
 	madt()->header.length = sizeof(struct acpi_table_header) - 1;
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "APIC at 0x");
 	KEXPECT_WHY(t, "length 35 is out of range");
 }
@@ -256,7 +272,7 @@ KTEST(acpi, madt_shorter_than_its_fixed_part_is_refused)
 {
 	madt()->header.length = sizeof(struct acpi_table_header) + sizeof(u32);
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: length 40 is shorter than its fixed part (44)");
 }
 
@@ -275,7 +291,7 @@ KTEST(acpi, madt_entry_overrunning_the_table_is_refused)
 {
 	lapic(TEST_CPUS - 1)->header.length = sizeof(struct acpi_madt_local_apic) + 1;
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: entry at offset 68 (length 9) overruns the table (length 76)");
 	KEXPECT_EQ(t, scan.nr_cpus, 0); /* nothing of a refused MADT is kept */
 }
@@ -285,7 +301,7 @@ KTEST(acpi, madt_trailing_byte_is_refused)
 {
 	madt()->header.length += 1;
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: entry header at offset 76 overruns the table (length 77)");
 }
 
@@ -294,7 +310,7 @@ KTEST(acpi, madt_entry_of_length_zero_is_refused)
 {
 	lapic(1)->header.length = 0;
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: entry at offset 52 has length 0");
 }
 
@@ -306,7 +322,7 @@ KTEST(acpi, madt_processor_entry_too_short_is_refused)
 	e->length = 4;
 	e[2] = (struct acpi_madt_entry_header){.type = 0xff, .length = 4};
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: entry of type 0 at offset 52 has length 4, less than 8");
 }
 
@@ -314,7 +330,7 @@ KTEST(acpi, madt_listing_an_apic_id_twice_is_refused)
 {
 	lapic(2)->apic_id = 1;
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: APIC ID 1 is listed twice");
 }
 
@@ -322,7 +338,7 @@ KTEST(acpi, madt_without_the_boot_cpu_is_refused)
 {
 	lapic(0)->apic_id = TEST_CPUS;
 	seal(&madt()->header);
-	KEXPECT_EQ(t, find(), -EINVAL);
+	KEXPECT_EQ(t, find(t), -EINVAL);
 	KEXPECT_WHY(t, "MADT: the boot CPU (APIC ID 0) is not listed");
 }
 
@@ -338,7 +354,7 @@ KTEST(acpi, madt_disabled_cpu_and_override_are_honoured)
 	o->address = moved;
 	madt()->header.length += sizeof(*o);
 	seal(&madt()->header);
-	KASSERT_EQ(t, find(), 0);
+	KASSERT_EQ(t, find(t), 0);
 	KEXPECT_EQ(t, scan.nr_cpus, TEST_CPUS - 1);
 	KEXPECT_EQ(t, scan.lapic_phys, moved);
 }
@@ -346,6 +362,7 @@ KTEST(acpi, madt_disabled_cpu_and_override_are_honoured)
 /* The machine's own tables: good, and listing as many CPUs as QEMU says it started. */
 KTEST(acpi, real_madt_matches_qemu)
 {
+	unsigned long areas0, pages0, areas, pages;
 	unsigned int qemu_cpus;
 
 	if (!boot_info.has_rsdp)
@@ -354,7 +371,12 @@ KTEST(acpi, real_madt_matches_qemu)
 	memset(&scan, 0, sizeof(scan));
 	scan.ops = &acpi_ops_real;
 	scan.boot_apic_id = boot_cpu_state.apic_id;
+	ioremap_usage(&areas0, &pages0);
 	KASSERT_EQ(t, acpi_find_cpus(&scan, boot_info.rsdp_phys), 0);
+	/* Every table ioremapped for the scan was unmapped again. */
+	ioremap_usage(&areas, &pages);
+	KEXPECT_EQ(t, areas, areas0);
+	KEXPECT_EQ(t, pages, pages0);
 	KEXPECT_EQ(t, scan.nr_refused, 0);
 	KEXPECT_EQ(t, scan.nr_cpus, (int)qemu_cpus);
 	KEXPECT_EQ(t, num_online_cpus(), (int)qemu_cpus);

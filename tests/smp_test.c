@@ -1,7 +1,8 @@
 /*
  * tests/smp_test.c - the application processors are up, each as the boot CPU is: its own
  * per-CPU area, descriptor tables and stacks, the same CPU features, init_mm loaded, an
- * idle task swapper/N on an empty runqueue, and a timer that ticks.
+ * idle task swapper/N on an empty runqueue, and a timer that it calibrated itself and that
+ * ticks at HZ.
  *
  * No CPU can read another's registers, so each recorded them itself as it came up
  * (struct cpu_boot_record, arch/x86_64/percpu.h); the tests compare those records and
@@ -18,6 +19,7 @@
 #include "arch/x86_64/x86.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
+#include "kernel/time.h"
 #include "mm/mm_struct.h"
 #include "sched/sched.h"
 #include "sched/sched_debug.h"
@@ -30,6 +32,16 @@
 /* Ticks to wait for: every timer must move in this time, and jiffies by as much. */
 #define TICK_WAIT_MS 100
 #define MIN_TICKS 3
+
+/* Each CPU's own calibration must agree with the boot CPU's to CALIBRATION_TOLERANCE_PPM
+ * (QEMU clocks every APIC timer alike; a clean window is good to 0.1%, docs/timer.md).
+ * Over RATE_WINDOW_MS an AP's ticks must be within RATE_TOLERANCE_PCT of jiffies' (a
+ * loose bound: a host that stalls an AP costs it ticks; a wrong period is off by far more). */
+#define CALIBRATION_TOLERANCE_PPM 10000
+#define RATE_WINDOW_MS 500
+#define RATE_TOLERANCE_PCT 25
+#define PERCENT 100
+#define PPM 1000000
 
 static bool ranges_overlap(unsigned long a, unsigned long a_size, unsigned long b,
 			   unsigned long b_size)
@@ -218,6 +230,58 @@ KTEST(smp, every_cpu_timer_ticks)
 	/* The boot CPU's ticks are jiffies' (a host that stalls an AP slows only that AP's
 	 * count, so the others are not compared with jiffies exactly). */
 	KEXPECT_EQ(t, boot_ticks, jiffies_passed);
+}
+
+KTEST(smp, every_cpu_calibrated_its_own_timer)
+{
+	u64 boot_hz = boot_cpu_state.apic_timer_hz;
+	int cpu;
+
+	KASSERT_NE(t, boot_hz, 0);
+	for_each_online_cpu(cpu)
+	{
+		const struct cpu_state *cs = per_cpu_state(cpu);
+		u64 diff = cs->apic_timer_hz > boot_hz ? cs->apic_timer_hz - boot_hz
+						       : boot_hz - cs->apic_timer_hz;
+
+		ktest_log(t, "CPU %d: %lu Hz, %u ticks/jiffy, %d PIT windows\n", cpu,
+			  (unsigned long)cs->apic_timer_hz, cs->timer_period,
+			  cs->calibration_windows);
+		KEXPECT_LE(t, diff * PPM, boot_hz * CALIBRATION_TOLERANCE_PPM);
+		KEXPECT_EQ(t, cs->timer_period, (u32)((cs->apic_timer_hz + HZ / 2) / HZ));
+		/* What its APIC really counts from, read by the CPU itself as it came up. */
+		KEXPECT_EQ(t, cs->boot_record.timer_initial_count, cs->timer_period);
+		KEXPECT_GE(t, cs->calibration_windows, CALIBRATE_CLEAN_WINDOWS);
+		KEXPECT_LE(t, cs->calibration_windows, CALIBRATE_MAX_WINDOWS);
+	}
+	KEXPECT_EQ(t, boot_cpu_state.timer_period, lapic_timer_period);
+}
+
+KTEST(smp, every_ap_timer_ticks_at_hz)
+{
+	u64 before[NR_CPUS] = {0}, jiffies_before, jiffies_passed;
+	unsigned long flags = local_irq_save();
+	int cpu;
+
+	jiffies_before = jiffies;
+	for_each_online_cpu(cpu) before[cpu] = READ_ONCE(per_cpu_state(cpu)->nr_ticks);
+	local_irq_restore(flags);
+	msleep(RATE_WINDOW_MS);
+	flags = local_irq_save();
+	jiffies_passed = jiffies - jiffies_before;
+	for_each_online_cpu(cpu)
+	{
+		u64 ticks = READ_ONCE(per_cpu_state(cpu)->nr_ticks) - before[cpu];
+
+		ktest_log(t, "CPU %d: %lu ticks while jiffies moved %lu\n", cpu,
+			  (unsigned long)ticks, (unsigned long)jiffies_passed);
+		/* +1: the two counts were read a few instructions apart. */
+		KEXPECT_LE(t, ticks * PERCENT,
+			   (jiffies_passed + 1) * (PERCENT + RATE_TOLERANCE_PCT));
+		KEXPECT_GE(t, ticks * PERCENT, jiffies_passed * (PERCENT - RATE_TOLERANCE_PCT));
+	}
+	local_irq_restore(flags);
+	KEXPECT_GE(t, jiffies_passed, RATE_WINDOW_MS * HZ / MSEC_PER_SEC / 2);
 }
 
 /* IPIs each CPU took on TEST_IPI_VECTOR: slot n written only by CPU n's handler. */

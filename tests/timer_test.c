@@ -12,6 +12,7 @@
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/smp.h"
 #include "kernel/time.h"
 #include "sched/sched.h"
 #include "tests/ktest.h"
@@ -187,11 +188,13 @@ KTEST(timer, tick_rate_matches_pit)
 	u64 j0 = jiffies;
 	u64 ticks;
 
+	pit_get(); /* tasks run on the boot CPU only, so this one cannot migrate meanwhile */
 	for (int i = 0; i < RATE_WINDOW_MS / PIT_WINDOW_MS; i++) {
 		pit_countdown_start(PIT_WINDOW_LATCH);
 		pit_countdown_wait();
 	}
 	pit_countdown_stop();
+	pit_put();
 	ticks = jiffies - j0;
 	timer_irqs_restore(flags);
 	ktest_log(t, "%lu ticks in %d ms by the PIT (expected %lu)", (unsigned long)ticks,
@@ -221,6 +224,7 @@ KTEST(timer, pit_countdown_polls_its_output)
 	u64 shortest, longest;
 	bool done_at_start;
 
+	pit_get();
 	pit_countdown_start(PIT_LONG_LATCH);
 	done_at_start = pit_countdown_done();
 	pit_countdown_stop();
@@ -229,9 +233,30 @@ KTEST(timer, pit_countdown_polls_its_output)
 	time_pit_countdown(PIT_LONG_LATCH, &shortest, &longest);
 	KEXPECT_TRUE(t, pit_countdown_done());
 	pit_countdown_stop();
+	pit_put();
 	KEXPECT_LE(t, shortest, expected * 21 / 20);
 	KEXPECT_GE(t, longest, expected * 19 / 20);
 	KEXPECT_LE(t, shortest, longest);
+}
+
+/* The PIT is claimed by one CPU at a time; a stopped CPU's claim can be dropped. */
+KTEST(timer, pit_claim_is_held_and_forgotten)
+{
+	unsigned long flags = local_irq_save();
+	int cpu = smp_processor_id();
+	bool forgot_unheld, forgot_held, forgot_again;
+
+	forgot_unheld = pit_forget_cpu(cpu);
+	pit_get();
+	forgot_held = pit_forget_cpu(cpu + 1); /* another CPU's claim: not ours to drop */
+	forgot_held = !forgot_held && pit_forget_cpu(cpu);
+	forgot_again = pit_forget_cpu(cpu);
+	pit_get(); /* free again: this must not wait */
+	pit_put();
+	local_irq_restore(flags);
+	KEXPECT_FALSE(t, forgot_unheld);
+	KEXPECT_TRUE(t, forgot_held);
+	KEXPECT_FALSE(t, forgot_again);
 }
 
 /* tsc_khz against fresh PIT windows: within 5%, whatever the host's load. */
@@ -241,6 +266,7 @@ KTEST(timer, tsc_khz_matches_pit)
 	int too_short = 0, too_long = 0;
 
 	KASSERT_NE(t, tsc_khz, 0);
+	pit_get();
 	for (int i = 0; i < TSC_SAMPLES; i++) {
 		u64 shortest, longest;
 
@@ -249,6 +275,7 @@ KTEST(timer, tsc_khz_matches_pit)
 		too_short += longest < expected * 19 / 20;
 	}
 	pit_countdown_stop();
+	pit_put();
 	KEXPECT_EQ(t, too_long, 0);
 	KEXPECT_EQ(t, too_short, 0);
 }

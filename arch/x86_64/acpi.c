@@ -44,9 +44,9 @@ static u8 checksum(const void *p, u32 len)
 
 /*
  * RAM (the RSDP copy in the multiboot2 information) is in the direct map; tables in
- * firmware ranges (reserved, ACPI) are mapped through ioremap (never unmapped: sublet has
- * no iounmap yet, and a boot maps a handful of tables once). A range that is partly RAM,
- * which no honest firmware gives, is refused by ioremap: NULL, reported by the caller.
+ * firmware ranges (reserved, ACPI) are mapped through ioremap, and unmapped as soon as
+ * the parser is done with each. A range that is partly RAM, which no honest firmware
+ * gives, is refused by ioremap: NULL, reported by the caller.
  */
 static const void *acpi_map_real(phys_addr_t phys, size_t len)
 {
@@ -55,7 +55,14 @@ static const void *acpi_map_real(phys_addr_t phys, size_t len)
 	return ioremap(phys, len);
 }
 
-const struct acpi_ops acpi_ops_real = {.map = acpi_map_real};
+/* Only what ioremap mapped is given back; the direct map stays. */
+static void acpi_unmap_real(const void *p)
+{
+	if (addr_is_ioremap(p))
+		iounmap(p);
+}
+
+const struct acpi_ops acpi_ops_real = {.map = acpi_map_real, .unmap = acpi_unmap_real};
 
 int acpi_check_table(struct acpi_scan *scan, const struct acpi_table_header *table, u32 len,
 		     const char *signature)
@@ -77,7 +84,10 @@ int acpi_check_table(struct acpi_scan *scan, const struct acpi_table_header *tab
 	return 0;
 }
 
-/* Map the table at phys, expecting `signature`; NULL (refused, reported) if it fails. */
+/*
+ * Map the table at phys, expecting `signature`; NULL (refused, reported) if it fails. The
+ * caller unmaps a table it got (scan->ops->unmap); a refused one is unmapped here.
+ */
 static const struct acpi_table_header *map_table(struct acpi_scan *scan, phys_addr_t phys,
 						 const char *signature)
 {
@@ -89,6 +99,7 @@ static const struct acpi_table_header *map_table(struct acpi_scan *scan, phys_ad
 		return NULL;
 	}
 	len = table->length;
+	scan->ops->unmap(table);
 	if (len < sizeof(*table) || len > ACPI_MAX_TABLE_LENGTH) {
 		refuse(scan, "%s at 0x%lx: length %u is out of range (%zu..%u)", signature,
 		       (unsigned long)phys, len, sizeof(*table), ACPI_MAX_TABLE_LENGTH);
@@ -100,7 +111,11 @@ static const struct acpi_table_header *map_table(struct acpi_scan *scan, phys_ad
 		       (unsigned long)phys);
 		return NULL;
 	}
-	return acpi_check_table(scan, table, len, signature) ? NULL : table;
+	if (acpi_check_table(scan, table, len, signature)) {
+		scan->ops->unmap(table);
+		return NULL;
+	}
+	return table;
 }
 
 /* ---- the MADT ------------------------------------------------------------------------- */
@@ -213,23 +228,30 @@ int acpi_parse_madt(struct acpi_scan *scan, const struct acpi_table_madt *madt)
 /* The XSDT's address if the RSDP is 2.0+ and its extended part checks out, else 0. */
 static u64 rsdp_xsdt(struct acpi_scan *scan, phys_addr_t rsdp_phys, const struct acpi_rsdp *rsdp)
 {
+	const struct acpi_rsdp *v2;
+	u64 xsdt = 0;
+	u32 length;
+
 	if (rsdp->revision < ACPI_RSDP_REVISION_V2)
 		return 0;
-	rsdp = scan->ops->map(rsdp_phys, ACPI_RSDP_V2_LENGTH);
-	if (!rsdp)
+	v2 = scan->ops->map(rsdp_phys, ACPI_RSDP_V2_LENGTH);
+	if (!v2)
 		return 0;
-	if (rsdp->length < ACPI_RSDP_V2_LENGTH || rsdp->length > ACPI_RSDP_MAX_LENGTH) {
-		refuse(scan, "RSDP: length %u is out of range; using the RSDT", rsdp->length);
+	length = v2->length;
+	scan->ops->unmap(v2);
+	if (length < ACPI_RSDP_V2_LENGTH || length > ACPI_RSDP_MAX_LENGTH) {
+		refuse(scan, "RSDP: length %u is out of range; using the RSDT", length);
 		return 0;
 	}
-	rsdp = scan->ops->map(rsdp_phys, rsdp->length);
-	if (!rsdp)
+	v2 = scan->ops->map(rsdp_phys, length);
+	if (!v2)
 		return 0;
-	if (checksum(rsdp, rsdp->length)) {
+	if (checksum(v2, length))
 		refuse(scan, "RSDP: bad extended checksum; using the RSDT");
-		return 0;
-	}
-	return rsdp->xsdt_address;
+	else
+		xsdt = v2->xsdt_address;
+	scan->ops->unmap(v2);
+	return xsdt;
 }
 
 /* Find the MADT's address in the root table (XSDT: 8-byte entries; RSDT: 4): 0, or
@@ -248,9 +270,15 @@ static int find_madt(struct acpi_scan *scan, const struct acpi_table_header *roo
 		u64 phys = 0;
 		const struct acpi_table_header *h;
 
+		bool is_madt;
+
 		memcpy(&phys, entries + i, entry_size); /* little-endian, maybe unaligned */
 		h = scan->ops->map(phys, sizeof(*h));
-		if (h && !memcmp(h->signature, ACPI_SIG_MADT, ACPI_NAME_LEN)) {
+		if (!h)
+			continue;
+		is_madt = !memcmp(h->signature, ACPI_SIG_MADT, ACPI_NAME_LEN);
+		scan->ops->unmap(h);
+		if (is_madt) {
 			*madt_phys = phys;
 			return 0;
 		}
@@ -278,17 +306,15 @@ static const struct acpi_table_header *map_root(struct acpi_scan *scan, phys_add
 	return map_table(scan, rsdp->rsdt_address, ACPI_SIG_RSDT);
 }
 
-int acpi_find_cpus(struct acpi_scan *scan, phys_addr_t rsdp_phys)
+/* Everything after the RSDP; every table it maps is unmapped before it returns. */
+static int find_cpus_from_rsdp(struct acpi_scan *scan, phys_addr_t rsdp_phys,
+			       const struct acpi_rsdp *rsdp)
 {
-	const struct acpi_rsdp *rsdp = scan->ops->map(rsdp_phys, ACPI_RSDP_V1_LENGTH);
 	const struct acpi_table_header *root, *madt;
 	u32 entry_size;
 	u64 madt_phys = 0;
 	int err;
 
-	scan->why[0] = '\0';
-	if (!rsdp)
-		return refuse(scan, "RSDP: cannot map it at 0x%lx", (unsigned long)rsdp_phys);
 	if (memcmp(rsdp->signature, ACPI_RSDP_SIGNATURE, ACPI_RSDP_SIGNATURE_LEN))
 		return refuse(scan, "RSDP: signature is \"%.8s\"", rsdp->signature);
 	if (checksum(rsdp, ACPI_RSDP_V1_LENGTH))
@@ -297,10 +323,26 @@ int acpi_find_cpus(struct acpi_scan *scan, phys_addr_t rsdp_phys)
 	if (!root)
 		return -EINVAL;
 	err = find_madt(scan, root, entry_size, &madt_phys);
+	scan->ops->unmap(root);
 	if (err)
 		return err;
 	madt = map_table(scan, madt_phys, ACPI_SIG_MADT);
 	if (!madt)
 		return -EINVAL;
-	return acpi_parse_madt(scan, (const struct acpi_table_madt *)madt);
+	err = acpi_parse_madt(scan, (const struct acpi_table_madt *)madt);
+	scan->ops->unmap(madt);
+	return err;
+}
+
+int acpi_find_cpus(struct acpi_scan *scan, phys_addr_t rsdp_phys)
+{
+	const struct acpi_rsdp *rsdp = scan->ops->map(rsdp_phys, ACPI_RSDP_V1_LENGTH);
+	int err;
+
+	scan->why[0] = '\0';
+	if (!rsdp)
+		return refuse(scan, "RSDP: cannot map it at 0x%lx", (unsigned long)rsdp_phys);
+	err = find_cpus_from_rsdp(scan, rsdp_phys, rsdp);
+	scan->ops->unmap(rsdp);
+	return err;
 }

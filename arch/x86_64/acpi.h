@@ -99,9 +99,12 @@ struct acpi_madt_local_x2apic {
 } __packed;
 
 /* How the parser reaches a physical range: the real mapping, or the tests' fake one.
- * map returns a pointer to len readable bytes at phys, or NULL. */
+ * map returns a pointer to len readable bytes at phys, or NULL; unmap gives back what
+ * map returned, once the parser is done with it (every mapping is, before
+ * acpi_find_cpus returns). */
 struct acpi_ops {
 	const void *(*map)(phys_addr_t phys, size_t len);
+	void (*unmap)(const void *p);
 };
 
 extern const struct acpi_ops acpi_ops_real;

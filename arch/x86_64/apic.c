@@ -8,9 +8,10 @@
  *
  * The timer counts down from an initial count at the bus (or core crystal) clock divided
  * by APIC_TIMER_DIVIDE, a rate no register reports: apic_timer_calibrate() measures it
- * against the PIT (arch/x86_64/pit.c), along with the TSC. kernel/time.c turns the
- * result into a periodic tick of HZ per second. See docs/timer.md. The start-up IPIs that
- * wake the other CPUs are sent from here too (docs/smp.md).
+ * against the PIT (arch/x86_64/pit.c), along with the TSC. Every CPU measures its own
+ * (the bus clock could differ between packages); the PIT is shared, so they take turns.
+ * kernel/time.c turns the result into a periodic tick of HZ per second. See docs/timer.md. The
+ * start-up IPIs that wake the other CPUs are sent from here too (docs/smp.md).
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -23,15 +24,14 @@
 #include "mm/vmalloc.h"
 
 /*
- * Calibration: PIT windows of CALIBRATE_MS each. A window is clean when we were running
- * both as it began and as it ended, so its bounds are known to within 1/CALIBRATE_PRECISION
- * of its length. The shortest of CALIBRATE_CLEAN_WINDOWS clean windows is kept.
+ * Calibration: PIT windows of CALIBRATE_MS each (the window counts are in apic.h). A window is
+ * clean when we were running both as it began and as it ended, so its bounds are known to within
+ * 1/CALIBRATE_PRECISION of its length. The shortest of CALIBRATE_CLEAN_WINDOWS clean windows is
+ * kept.
  */
 #define CALIBRATE_MS 10
 #define CALIBRATE_LATCH ((PIT_TICK_RATE * CALIBRATE_MS + 500) / 1000) /* 11932 PIT ticks */
 #define CALIBRATE_PRECISION 1000
-#define CALIBRATE_CLEAN_WINDOWS 3
-#define CALIBRATE_MAX_WINDOWS 50 /* half a second: give up looking for clean windows */
 /* The timer's start value while calibrating: far more than a window can consume. */
 #define APIC_TIMER_MAX_COUNT 0xffffffffu
 #define PARTS_PER_MILLION 1000000
@@ -176,13 +176,14 @@ static bool window_is_clean(const struct calibration_window *w)
  * CALIBRATE_MAX_WINDOWS, which takes a badly overloaded host, the least uncertain window
  * is the best there is.
  */
-static void measure_windows(struct calibration_window *best)
+static int measure_windows(struct calibration_window *best)
 {
 	struct calibration_window w, least_uncertain = {.uncertainty = UINT64_MAX};
-	int clean = 0;
+	int clean = 0, windows;
 
 	*best = (struct calibration_window){UINT64_MAX, UINT64_MAX, 0};
-	for (int i = 0; i < CALIBRATE_MAX_WINDOWS && clean < CALIBRATE_CLEAN_WINDOWS; i++) {
+	for (windows = 0; windows < CALIBRATE_MAX_WINDOWS && clean < CALIBRATE_CLEAN_WINDOWS;
+	     windows++) {
 		calibrate_window(&w);
 		if (w.uncertainty < least_uncertain.uncertainty)
 			least_uncertain = w;
@@ -194,11 +195,12 @@ static void measure_windows(struct calibration_window *best)
 		best->uncertainty = MAX(best->uncertainty, w.uncertainty);
 	}
 	if (clean)
-		return;
+		return windows;
 	*best = least_uncertain;
 	printk("apic: no clean PIT window in %d; calibration may be off by %lu ppm\n",
 	       CALIBRATE_MAX_WINDOWS,
 	       (unsigned long)(best->uncertainty * PARTS_PER_MILLION / best->tsc_ticks));
+	return windows;
 }
 
 void apic_timer_calibrate(struct timer_calibration *cal)
@@ -206,12 +208,14 @@ void apic_timer_calibrate(struct timer_calibration *cal)
 	struct calibration_window best;
 	unsigned long flags = local_irq_save();
 
+	pit_get(); /* the boot CPU or another AP may be calibrating */
 	/* One-shot and masked: the counter runs down from the top without interrupting. */
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | APIC_LVT_TIMER_ONESHOT | LOCAL_TIMER_VECTOR);
 	apic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_16);
 	apic_write(APIC_TIMER_INITIAL_COUNT, APIC_TIMER_MAX_COUNT);
-	measure_windows(&best);
+	cal->windows = measure_windows(&best);
 	apic_write(APIC_TIMER_INITIAL_COUNT, 0); /* a count of 0 stops the timer */
+	pit_put();
 	local_irq_restore(flags);
 
 	cal->apic_timer_hz = best.apic_ticks * PIT_TICK_RATE / CALIBRATE_LATCH;
@@ -237,11 +241,10 @@ void apic_timer_start(u32 ticks_per_jiffy)
 	apic_timer_program(ticks_per_jiffy);
 }
 
-void apic_timer_start_secondary(void)
+void apic_timer_start_secondary(u32 ticks_per_jiffy)
 {
-	BUG_ON_MSG(lapic_timer_period == 0,
-		   "apic: starting a CPU's timer before the boot CPU calibrated it");
-	apic_timer_program(lapic_timer_period);
+	BUG_ON_MSG(ticks_per_jiffy == 0, "apic: a timer period of 0 ticks would stop the timer");
+	apic_timer_program(ticks_per_jiffy);
 }
 
 /* ---- start-up IPIs ------------------------------------------------------------------- */

@@ -74,10 +74,16 @@
  * apic_timer_start() has run. */
 extern u32 lapic_timer_period;
 
+/* Calibration stops after this many clean 10 ms PIT windows, or this many in all (half a
+ * second: it gives up looking for clean ones). */
+#define CALIBRATE_CLEAN_WINDOWS 3
+#define CALIBRATE_MAX_WINDOWS 50
+
 /* What apic_timer_calibrate() measured against the PIT, per second. */
 struct timer_calibration {
 	u64 apic_timer_hz; /* local APIC timer ticks, after the divide-by-16 */
 	u64 tsc_hz;	   /* time-stamp counter cycles */
+	int windows;	   /* PIT windows measured (CALIBRATE_MS each, apic.c) */
 };
 
 /*
@@ -101,16 +107,16 @@ void apic_send_nmi_to_self(void);
 /*
  * Measure the local APIC timer (divide-by-16) and the TSC against 10 ms PIT windows,
  * keeping the shortest window whose ends were seen to within 0.1% (see docs/timer.md).
- * Runs with interrupts disabled (it saves and restores the flag); leaves the APIC timer
- * stopped. Needs apic_init().
+ * Runs with interrupts disabled (it saves and restores the flag) and the PIT claimed
+ * (pit_get: one CPU at a time); leaves the APIC timer stopped. Needs apic_init().
  */
 void apic_timer_calibrate(struct timer_calibration *cal);
 /* Start this CPU's timer: periodic, LOCAL_TIMER_VECTOR every ticks_per_jiffy ticks, and
  * record the period in lapic_timer_period (the boot CPU, once). */
 void apic_timer_start(u32 ticks_per_jiffy);
-/* Start this CPU's timer with the period the boot CPU calibrated (the other CPUs: they
- * share its bus clock, so one calibration serves all, as in Linux). */
-void apic_timer_start_secondary(void);
+/* Start an AP's timer with the period it calibrated itself (kernel/time.c); the boot
+ * CPU's lapic_timer_period is left alone. */
+void apic_timer_start_secondary(u32 ticks_per_jiffy);
 
 /*
  * Start-up IPIs (SDM vol. 3A, 9.4.4 "MP Initialization Example"). apic_send_init puts the

@@ -35,8 +35,9 @@ struct cpu_boot_record {
 	u32 apic_id; /* its local APIC's ID register */
 	u64 gs_base; /* MSR_GS_BASE: must be its struct cpu_state */
 	u64 cr0, cr4, efer;
-	u64 gdt_base, idt_base; /* from sgdt / sidt */
-	u16 tr;			/* from str: the TSS selector */
+	u64 gdt_base, idt_base;	 /* from sgdt / sidt */
+	u16 tr;			 /* from str: the TSS selector */
+	u32 timer_initial_count; /* APIC_TIMER_INITIAL_COUNT: the period it really runs */
 };
 
 /*
@@ -73,6 +74,14 @@ struct cpu_state {
 	/* Timer interrupts taken here. Written by this CPU's tick only; other CPUs (the smp
 	 * self-tests) read it with READ_ONCE: an aligned 64-bit load is never torn. */
 	u64 nr_ticks;
+	/* This CPU's APIC timer as it measured it against the PIT (kernel/time.c), written
+	 * once before it is online: ticks per second, ticks per jiffy programmed, the 10 ms
+	 * PIT windows the measurement took and the TSC cycles (instructions under QEMU's
+	 * -icount shift=0, docs/benchmarks.md) it cost, claiming the PIT included. */
+	u64 apic_timer_hz;
+	u32 timer_period;
+	int calibration_windows;
+	u64 calibration_cycles;
 	/* The CPU's own descriptor tables and stacks (arch/x86_64/gdt.c), fixed once the CPU
 	 * is up. switch_to writes the next task's stack top into tss->rsp[0]. */
 	struct tss *tss;

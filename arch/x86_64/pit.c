@@ -7,11 +7,18 @@
  * interrupt: open the gate, load a count in mode 0, and poll until the output goes high.
  * This is how Linux's pit_calibrate_tsc() measures a fixed interval, and all apic.c
  * needs to calibrate its timer and the TSC. See docs/timer.md.
+ *
+ * There is one PIT for the whole machine, and every CPU calibrates its own APIC timer
+ * against it (docs/smp.md), so a countdown belongs to one CPU at a time: pit_get() claims
+ * the counter, pit_put() hands it back, and every countdown call checks its caller holds
+ * it. It is a claim, not a spinlock, because a caller may wait for countdowns with
+ * interrupts on (tests/timer_test.c).
  */
 #include "arch/x86_64/pit.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "kernel/panic.h"
+#include "kernel/smp.h"
 
 /* I/O ports (Intel 8254 data sheet). */
 #define PIT_CH2_DATA 0x42
@@ -42,8 +49,52 @@
  */
 #define PIT_LOAD_TRIES 16
 
-/* The last TSC value at which the current countdown was seen running. */
+/* The CPU that holds counter 2, or PIT_NO_OWNER: set by pit_get (atomic compare-exchange,
+ * acquire), cleared by pit_put (release). */
+#define PIT_NO_OWNER (-1)
+static int pit_owner = PIT_NO_OWNER;
+
+/* The last TSC value at which the current countdown was seen running. Protected by the
+ * claim: only pit_owner reads or writes it. */
 static u64 last_seen_running;
+
+/* A countdown by a CPU that has not claimed the PIT races another CPU's: a kernel bug. */
+static void check_owner(const char *fn)
+{
+	int owner = READ_ONCE(pit_owner);
+
+	BUG_ON_MSG(owner != smp_processor_id(), "%s on CPU %d, but the PIT is held by CPU %d", fn,
+		   smp_processor_id(), owner);
+}
+
+void pit_get(void)
+{
+	int cpu = smp_processor_id();
+
+	BUG_ON_MSG(READ_ONCE(pit_owner) == cpu, "pit: CPU %d claims the PIT twice", cpu);
+	for (;;) {
+		int free = PIT_NO_OWNER;
+
+		if (__atomic_compare_exchange_n(&pit_owner, &free, cpu, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		cpu_relax();
+	}
+}
+
+bool pit_forget_cpu(int cpu)
+{
+	int held = cpu;
+
+	return __atomic_compare_exchange_n(&pit_owner, &held, PIT_NO_OWNER, false, __ATOMIC_RELEASE,
+					   __ATOMIC_RELAXED);
+}
+
+void pit_put(void)
+{
+	check_owner("pit_put");
+	__atomic_store_n(&pit_owner, PIT_NO_OWNER, __ATOMIC_RELEASE);
+}
 
 /* Load counter 2 with count in mode 0 and return the TSC just after. */
 static u64 load_countdown(u16 count)
@@ -60,6 +111,7 @@ u64 pit_countdown_start(u16 count)
 	u8 sc = inb(NMI_SC);
 	u64 loaded;
 
+	check_owner("pit_countdown_start");
 	BUG_ON_MSG(count == 0, "pit: a count of 0 means 65536 in mode 0; pass a real count");
 	/* Gate on (counting is enabled), speaker off (no beep while we calibrate). */
 	outb(NMI_SC, (sc & ~NMI_SC_SPKR_DAT_EN) | NMI_SC_TIM_CNT2_EN);
@@ -92,6 +144,7 @@ u64 pit_countdown_wait(void)
 {
 	u64 start = rdtsc();
 
+	check_owner("pit_countdown_wait");
 	for (;;) {
 		/* Read the TSC before polling: if the poll says "running", it was at `now`. */
 		u64 now = rdtsc();
@@ -108,5 +161,6 @@ u64 pit_countdown_wait(void)
 
 void pit_countdown_stop(void)
 {
+	check_owner("pit_countdown_stop");
 	outb(NMI_SC, inb(NMI_SC) & ~(NMI_SC_TIM_CNT2_EN | NMI_SC_SPKR_DAT_EN));
 }

@@ -14,6 +14,18 @@
 #define PIT_TICK_RATE 1193182 /* Hz, the 8254's input clock (Linux's name) */
 
 /*
+ * Claim counter 2 for this CPU, waiting while another CPU holds it; give it back. Every
+ * countdown call below must be made between the two, on the same CPU (kernel bug
+ * otherwise). The caller must not migrate in between: interrupts off, or not preemptible.
+ */
+void pit_get(void);
+void pit_put(void);
+/* Drop the claim of cpu, which INIT stopped (an AP that did not call in in time, maybe
+ * mid-calibration: arch/x86_64/smpboot.c); true if it held the PIT. The countdown it left
+ * running is harmless: the next pit_countdown_start() reloads the counter. */
+bool pit_forget_cpu(int cpu);
+
+/*
  * Counter 2, in mode 0 (interrupt on terminal count), its gate open, the speaker off: its
  * output is low from now until `count` input clocks have passed. count must be > 0.
  * Returns the TSC just after the count was loaded: the countdown began before it.

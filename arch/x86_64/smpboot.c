@@ -23,6 +23,7 @@
 #include "arch/x86_64/page.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pgtable_types.h"
+#include "arch/x86_64/pit.h"
 #include "arch/x86_64/syscall.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/tss.h"
@@ -48,6 +49,7 @@
  * under a millisecond; a virtual one on a loaded host may wait for a host core. */
 #define AP_CALLIN_TIMEOUT_MS 2000
 #define US_PER_MS 1000
+#define HZ_PER_KHZ 1000ul
 /* The trampoline's page number must fit a STARTUP IPI's 8-bit vector. */
 #define TRAMPOLINE_MAX_PAGE 0xff
 /* IST stacks: one block of whole pages from the buddy allocator. */
@@ -170,6 +172,7 @@ static void record_boot_state(struct cpu_state *cs)
 	r->efer = rdmsr(MSR_EFER);
 	r->gdt_base = gdtr.base;
 	r->idt_base = idtr.base;
+	r->timer_initial_count = apic_read(APIC_TIMER_INITIAL_COUNT);
 }
 
 /* The features the boot CPU turned on (paging's, SMEP/SMAP/UMIP, the FPU's), in one go:
@@ -186,7 +189,8 @@ static void cpu_init_features(void)
  * start_secondary - an AP's first C code, on its idle task's stack (secondary_startup_64).
  * First its GS base, so smp_processor_id(), `current` and spinlocks work; then its own
  * GDT/TSS, the shared IDT, the boot CPU's features, the syscall MSRs, init_mm (CR3 and
- * its cpumask bit), its APIC and timer. It calls in and becomes swapper/N.
+ * its cpumask bit), its APIC and timer (calibrated here, against the PIT, while the boot
+ * CPU waits in wait_for_callin on the TSC). It calls in and becomes swapper/N.
  */
 __noreturn void start_secondary(struct cpu_state *cs)
 {
@@ -197,7 +201,7 @@ __noreturn void start_secondary(struct cpu_state *cs)
 	syscall_init();
 	mmu_context_init();
 	apic_init();
-	apic_timer_start_secondary();
+	timer_init_secondary(); /* its own calibration: the PIT is free, APs come one by one */
 	set_kernel_stack(cs->kernel_stack_top); /* as switch_to would: the idle task's */
 	record_boot_state(cs);
 	while (READ_ONCE(stall_next_ap))
@@ -291,12 +295,16 @@ static bool start_ap(int cpu, u32 apic_id)
 	       AP_CALLIN_TIMEOUT_MS);
 	/* INIT stops it wherever it got to, so its stack and tables can go, and the bit
 	 * its mmu_context_init may have set in init_mm's cpumask (none of init_mm's
-	 * translations stay in a CPU held in INIT). */
+	 * translations stay in a CPU held in INIT), and its claim on the PIT if it was
+	 * stopped calibrating. */
 	if (!apic_send_init(apic_id))
 		panic("smp: CPU %d (APIC ID %u) neither came up nor accepts INIT; its memory "
 		      "cannot be reused safely",
 		      cpu, apic_id);
 	__atomic_fetch_and(&init_mm.cpumask, ~(1ull << cpu), __ATOMIC_SEQ_CST);
+	if (pit_forget_cpu(cpu))
+		printk("smp: CPU %d was stopped calibrating its timer; the PIT is free again\n",
+		       cpu);
 	ap_area_free(area);
 	return false;
 }
@@ -308,6 +316,15 @@ static void print_online(void)
 	printk("smp: %d CPU%s online:", num_online_cpus(), num_online_cpus() == 1 ? "" : "s");
 	for_each_online_cpu(cpu) printk(" %d (APIC ID %u)", cpu, cpu_states[cpu]->apic_id);
 	printk("\n");
+	for_each_online_cpu(cpu)
+	{
+		const struct cpu_state *cs = cpu_states[cpu];
+
+		printk("smp: CPU %d: APIC timer %lu kHz, %u ticks/jiffy (%d PIT windows, %lu TSC "
+		       "cycles)\n",
+		       cpu, (unsigned long)(cs->apic_timer_hz / HZ_PER_KHZ), cs->timer_period,
+		       cs->calibration_windows, (unsigned long)cs->calibration_cycles);
+	}
 }
 
 /* The CPUs to start, from the MADT; false (reported) if there is no usable one. */
