@@ -156,20 +156,20 @@ static struct futex_hash_bucket *lock_q_bucket(struct futex_q *q, unsigned long 
 }
 
 /*
- * Sleep until q is woken (0), a fatal signal comes (-EINTR) or jiffies reaches wake_at
- * (-ETIMEDOUT; 0: no timeout). Any other wake-up just sleeps again. Returns with q off
+ * Sleep until q is woken (0), a fatal signal comes (-EINTR) or the timeout `to` expires
+ * (-ETIMEDOUT; NULL: no timeout). Any other wake-up just sleeps again. Returns with q off
  * every queue. The task is marked asleep under the bucket lock, so a waker (who needs
  * that lock) always finds it asleep or already gone; the full barrier after the state
  * pairs with the killer's (sched/signal.c: it sets the signal, then looks at the state).
  */
-static int futex_sleep(struct futex_q *q, u64 wake_at)
+static int futex_sleep(struct futex_q *q, struct timeout *to)
 {
 	struct futex_hash_bucket *b;
 	unsigned long flags;
 	int ret;
 
-	if (wake_at)
-		sleep_timeout_arm(wake_at);
+	if (to)
+		sleep_timeout_arm(to->wake_at);
 	for (;;) {
 		b = lock_q_bucket(q, &flags);
 		if (list_empty(&q->list)) {
@@ -180,9 +180,12 @@ static int futex_sleep(struct futex_q *q, u64 wake_at)
 			ret = -EINTR;
 			break;
 		}
-		if (wake_at && jiffies >= wake_at) {
-			ret = -ETIMEDOUT;
-			break;
+		if (to && jiffies >= to->wake_at) {
+			if (timeout_expired(to)) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+			sleep_timeout_arm(to->wake_at); /* early by the TSC: sleep on */
 		}
 		current->state = TASK_KILLABLE;
 		smp_mb();
@@ -194,7 +197,7 @@ static int futex_sleep(struct futex_q *q, u64 wake_at)
 	if (!list_empty(&q->list))
 		list_del_init(&q->list);
 	spin_unlock_irqrestore(&b->lock, flags);
-	if (wake_at)
+	if (to)
 		sleep_timeout_disarm();
 	return ret;
 }
@@ -228,7 +231,7 @@ static int futex_wait_setup(u32 __user *uaddr, u32 val, struct futex_q *q)
 	return 0;
 }
 
-static long futex_wait(u32 __user *uaddr, bool shared, u32 val, u64 wake_at)
+static long futex_wait(u32 __user *uaddr, bool shared, u32 val, struct timeout *to)
 {
 	struct futex_q q = {.task = current};
 	int err = get_futex_key(uaddr, shared, &q.key);
@@ -239,7 +242,7 @@ static long futex_wait(u32 __user *uaddr, bool shared, u32 val, u64 wake_at)
 	err = futex_wait_setup(uaddr, val, &q);
 	if (err)
 		return err;
-	return futex_sleep(&q, wake_at);
+	return futex_sleep(&q, to);
 }
 
 /* Lock two buckets in address order (once if they are one); interrupts off. */
@@ -304,19 +307,21 @@ static long futex_requeue(u32 __user *uaddr1, bool shared, int nr_wake, int nr_r
 	return done;
 }
 
-/* FUTEX_WAIT's relative timeout as the tick to give up at (0: none), or -errno. */
-static long futex_timeout(const struct timespec __user *utime, u64 *wake_at)
+/* FUTEX_WAIT's relative timeout, started (*to = NULL: none), or -errno. */
+static long futex_timeout(const struct timespec __user *utime, struct timeout *buf,
+			  struct timeout **to)
 {
 	struct timespec ts;
 
-	*wake_at = 0;
+	*to = NULL;
 	if (!utime)
 		return 0;
 	if (copy_from_user(&ts, utime, sizeof(ts)))
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	*wake_at = jiffies + timespec_to_jiffies(&ts) + 1; /* +1: at least ts has passed */
+	timeout_start(buf, &ts);
+	*to = buf;
 	return 0;
 }
 
@@ -344,17 +349,17 @@ long sys_futex(unsigned long uaddr, unsigned long op, unsigned long val, unsigne
 {
 	unsigned int cmd = op & FUTEX_CMD_MASK;
 	bool shared = !(op & FUTEX_PRIVATE_FLAG);
-	u64 wake_at;
+	struct timeout buf, *to;
 	long err;
 
 	if (op & FUTEX_CLOCK_REALTIME)
 		return futex_enosys(cmd);
 	switch (cmd) {
 	case FUTEX_WAIT:
-		err = futex_timeout((const struct timespec __user *)utime, &wake_at);
+		err = futex_timeout((const struct timespec __user *)utime, &buf, &to);
 		if (err)
 			return err;
-		return futex_wait((u32 __user *)uaddr, shared, (u32)val, wake_at);
+		return futex_wait((u32 __user *)uaddr, shared, (u32)val, to);
 	case FUTEX_WAKE:
 		return futex_wake((u32 __user *)uaddr, shared, (int)val);
 	case FUTEX_REQUEUE: /* val2, the number to requeue, travels in the timeout's place */

@@ -72,21 +72,23 @@ static long sys_sched_yield(unsigned long a0, unsigned long a1, unsigned long a2
  * Sleep for *req (64-bit all the way: {4294968, 0} is 4294968 s). Only a fatal signal
  * cuts it short: then, as Linux, the time left goes to *rem (if given) and the result is
  * -EINTR, or -EFAULT if rem cannot be written; the caller dies on its way out anyway.
+ * It never ends before req has passed on CLOCK_MONOTONIC (struct timeout, kernel/time.h).
  */
 static long sys_nanosleep(unsigned long req, unsigned long rem, unsigned long a2, unsigned long a3,
 			  unsigned long a4, unsigned long a5, struct trap_frame *tf)
 {
 	struct timespec ts, left;
-	u64 wake_at;
+	struct timeout to;
 
 	if (copy_from_user(&ts, (const void *)req, sizeof(ts)))
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
 		return -EINVAL;
-	wake_at = jiffies + timespec_to_jiffies(&ts) + 1; /* +1: at least req has passed */
-	if (!sleep_until(wake_at, TASK_KILLABLE))
-		return 0;
-	jiffies_to_timespec(wake_at > jiffies ? wake_at - jiffies : 0, &left);
+	timeout_start(&to, &ts); /* at least req on CLOCK_MONOTONIC, as Linux promises */
+	while (!sleep_until(to.wake_at, TASK_KILLABLE))
+		if (timeout_expired(&to))
+			return 0;
+	jiffies_to_timespec(to.wake_at > jiffies ? to.wake_at - jiffies : 0, &left);
 	if (rem && copy_to_user((void *)rem, &left, sizeof(left)))
 		return -EFAULT;
 	return -EINTR;

@@ -148,6 +148,32 @@ void jiffies_to_timespec(u64 j, struct timespec *ts)
 	ts->tv_nsec = (long)(j % HZ) * NSEC_PER_JIFFY;
 }
 
+/* Timeouts this long or longer are left to the ticks: their nanoseconds would not fit. */
+#define TIMEOUT_CHECKED_SECS (1l << 32)
+
+void timeout_start(struct timeout *to, const struct timespec *ts)
+{
+	u64 now = ktime_get_ns();
+
+	to->wake_at = jiffies + timespec_to_jiffies(ts) + 1; /* +1: the current tick is partial */
+	to->end_ns = 0;
+	if (tsc_khz && ts->tv_sec < TIMEOUT_CHECKED_SECS)
+		to->end_ns = now + (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
+}
+
+bool timeout_expired(struct timeout *to)
+{
+	u64 now = ktime_get_ns();
+	struct timespec left;
+
+	if (!to->end_ns || now >= to->end_ns)
+		return true;
+	left.tv_sec = (long)((to->end_ns - now) / NSEC_PER_SEC);
+	left.tv_nsec = (long)((to->end_ns - now) % NSEC_PER_SEC);
+	to->wake_at = jiffies + timespec_to_jiffies(&left) + 1;
+	return false;
+}
+
 void udelay(unsigned long us)
 {
 	u64 start = rdtsc();

@@ -55,6 +55,25 @@ u64 timespec_to_jiffies(const struct timespec *ts);
 /* The length of j ticks as a timespec. */
 void jiffies_to_timespec(u64 j, struct timespec *ts);
 
+/*
+ * A timed sleep of a system call (nanosleep, a futex wait): the tick that wakes the
+ * sleeper, and the CLOCK_MONOTONIC time (ktime_get_ns) it must not end before. Ticks
+ * alone are not enough: a tick delivered late (interrupts masked, a virtual CPU the host
+ * stalled) is followed by the next one on time, so n + 1 ticks can be a little less than
+ * n periods, and a program that checks with clock_gettime sees the sleep end early.
+ * Owned by the sleeping task (on its stack).
+ */
+struct timeout {
+	u64 wake_at; /* the jiffies value to wake at */
+	u64 end_ns;  /* ktime_get_ns() it must reach; 0: the ticks alone decide */
+};
+
+/* Start a timeout of *ts (a valid timespec) from now. */
+void timeout_start(struct timeout *to, const struct timespec *ts);
+/* Called once jiffies has reached to->wake_at: true if the time has passed by the TSC
+ * too; otherwise moves to->wake_at on by what is left, and false. */
+bool timeout_expired(struct timeout *to);
+
 /* Spin for at least us microseconds, by the TSC; any interrupt context. Needs timer_init. */
 void udelay(unsigned long us);
 

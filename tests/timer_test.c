@@ -339,3 +339,29 @@ KTEST(timer, timespec_to_jiffies_is_64_bit)
 	KEXPECT_EQ(t, back.tv_sec, 4294968l);
 	KEXPECT_EQ(t, back.tv_nsec, NSEC_PER_SEC / HZ);
 }
+
+/*
+ * A timed sleep ends by the TSC, not by the tick alone: reached early (here: at once, as a
+ * late tick followed by one on time can make it), the timeout is not over and its wake-up
+ * tick moves on; once the time has passed by the TSC, it is. A timeout too long for
+ * nanoseconds is left to the ticks.
+ */
+KTEST(timer, timeout_ends_by_the_tsc_not_the_tick)
+{
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = 30 * 1000 * 1000}, huge = {1l << 40, 0};
+	struct timeout to;
+	u64 start = ktime_get_ns();
+
+	timeout_start(&to, &ts);
+	KEXPECT_EQ(t, to.end_ns >= start + 30 * 1000 * 1000, true);
+	KEXPECT_EQ(t, timeout_expired(&to), false);
+	KEXPECT_GE(t, to.wake_at, jiffies + 1);
+	KEXPECT_LE(t, to.wake_at, jiffies + msecs_to_jiffies(30) + 1);
+	msleep(40);
+	KEXPECT_EQ(t, timeout_expired(&to), true);
+	KEXPECT_GE(t, ktime_get_ns(), to.end_ns);
+
+	timeout_start(&to, &huge);
+	KEXPECT_EQ(t, to.end_ns, 0ul);
+	KEXPECT_EQ(t, timeout_expired(&to), true);
+}
