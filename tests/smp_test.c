@@ -206,33 +206,43 @@ KTEST(smp, every_cpu_idles_on_init_mm)
 	KEXPECT_EQ(t, check_task_invariants(), 0);
 }
 
-/* Each CPU's own timer ticks; time (jiffies) advances once per tick, not once per CPU. */
-KTEST(smp, every_cpu_timer_ticks)
+/*
+ * Sleep ms and return how far jiffies moved; ticks[cpu] gets how many ticks each online
+ * CPU took meanwhile. Both ends are read with interrupts off, so jiffies and CPU 0's
+ * count move together.
+ */
+static u64 ticks_over(struct ktest *t, unsigned int ms, u64 ticks[NR_CPUS])
 {
-	u64 before[NR_CPUS] = {0}, jiffies_before, jiffies_passed, boot_ticks;
-	unsigned long flags = local_irq_save(); /* jiffies and CPU 0's count move together */
+	u64 jiffies_before, jiffies_passed;
+	unsigned long flags = local_irq_save();
 	int cpu;
 
 	jiffies_before = jiffies;
-	for_each_online_cpu(cpu) before[cpu] = READ_ONCE(per_cpu_state(cpu)->nr_ticks);
+	for_each_online_cpu(cpu) ticks[cpu] = READ_ONCE(per_cpu_state(cpu)->nr_ticks);
 	local_irq_restore(flags);
-	msleep(TICK_WAIT_MS);
+	msleep(ms);
 	flags = local_irq_save();
 	jiffies_passed = jiffies - jiffies_before;
-	boot_ticks = boot_cpu_state.nr_ticks - before[0];
+	for_each_online_cpu(cpu) ticks[cpu] = READ_ONCE(per_cpu_state(cpu)->nr_ticks) - ticks[cpu];
 	local_irq_restore(flags);
-	KEXPECT_GE(t, jiffies_passed, MIN_TICKS);
 	for_each_online_cpu(cpu)
-	{
-		u64 ticks = READ_ONCE(per_cpu_state(cpu)->nr_ticks) - before[cpu];
+	    ktest_log(t, "CPU %d: %lu ticks while jiffies moved %lu\n", cpu,
+		      (unsigned long)ticks[cpu], (unsigned long)jiffies_passed);
+	return jiffies_passed;
+}
 
-		ktest_log(t, "CPU %d: %lu ticks while jiffies moved %lu\n", cpu,
-			  (unsigned long)ticks, (unsigned long)jiffies_passed);
-		KEXPECT_GE(t, ticks, MIN_TICKS);
-	}
+/* Each CPU's own timer ticks; time (jiffies) advances once per tick, not once per CPU. */
+KTEST(smp, every_cpu_timer_ticks)
+{
+	u64 ticks[NR_CPUS] = {0};
+	u64 jiffies_passed = ticks_over(t, TICK_WAIT_MS, ticks);
+	int cpu;
+
+	KEXPECT_GE(t, jiffies_passed, MIN_TICKS);
+	for_each_online_cpu(cpu) KEXPECT_GE(t, ticks[cpu], MIN_TICKS);
 	/* The boot CPU's ticks are jiffies' (a host that stalls an AP slows only that AP's
 	 * count, so the others are not compared with jiffies exactly). */
-	KEXPECT_EQ(t, boot_ticks, jiffies_passed);
+	KEXPECT_EQ(t, ticks[0], jiffies_passed);
 }
 
 KTEST(smp, every_cpu_calibrated_its_own_timer)
@@ -262,27 +272,16 @@ KTEST(smp, every_cpu_calibrated_its_own_timer)
 
 KTEST(smp, every_ap_timer_ticks_at_hz)
 {
-	u64 before[NR_CPUS] = {0}, jiffies_before, jiffies_passed;
-	unsigned long flags = local_irq_save();
+	u64 ticks[NR_CPUS] = {0};
+	u64 jiffies_passed = ticks_over(t, RATE_WINDOW_MS, ticks);
 	int cpu;
 
-	jiffies_before = jiffies;
-	for_each_online_cpu(cpu) before[cpu] = READ_ONCE(per_cpu_state(cpu)->nr_ticks);
-	local_irq_restore(flags);
-	msleep(RATE_WINDOW_MS);
-	flags = local_irq_save();
-	jiffies_passed = jiffies - jiffies_before;
 	for_each_online_cpu(cpu)
 	{
-		u64 ticks = READ_ONCE(per_cpu_state(cpu)->nr_ticks) - before[cpu];
-
-		ktest_log(t, "CPU %d: %lu ticks while jiffies moved %lu\n", cpu,
-			  (unsigned long)ticks, (unsigned long)jiffies_passed);
 		/* +1: the two counts were read a few instructions apart. */
-		KEXPECT_LE(t, ticks * PERCENT, (jiffies_passed + 1) * RATE_HIGH_PCT);
-		KEXPECT_GE(t, ticks * PERCENT, jiffies_passed * RATE_LOW_PCT);
+		KEXPECT_LE(t, ticks[cpu] * PERCENT, (jiffies_passed + 1) * RATE_HIGH_PCT);
+		KEXPECT_GE(t, ticks[cpu] * PERCENT, jiffies_passed * RATE_LOW_PCT);
 	}
-	local_irq_restore(flags);
 	KEXPECT_GE(t, jiffies_passed, RATE_WINDOW_MS * HZ / MSEC_PER_SEC / 2);
 }
 
